@@ -1,0 +1,76 @@
+"""Kata 01: tensor creation.
+
+Fill in every function below; `katas/01_tensor_creation/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/01_tensor_creation
+"""
+
+import numpy as np
+import torch
+
+
+def filled(
+    shape: tuple[int, ...], value: float, dtype: torch.dtype = torch.float32
+) -> torch.Tensor:
+    """Task 1. A tensor of `shape` whose every element is `value`, of the given dtype.
+
+    filled((2, 3), 7.0) -> tensor([[7., 7., 7.], [7., 7., 7.]])
+    """
+    # BEGIN SOLUTION: Task 1: one call to torch.full makes it; pass dtype on
+    return torch.full(shape, value, dtype=dtype)
+    # END SOLUTION
+
+
+def count_up(start: int, stop: int, step: int = 1) -> torch.Tensor:
+    """Task 2. The integers start, start + step, ... up to but not including `stop` (int64).
+
+    count_up(2, 10, 3) -> tensor([2, 5, 8])
+    """
+    # BEGIN SOLUTION: Task 2: torch.arange, like Python's range
+    return torch.arange(start, stop, step)
+    # END SOLUTION
+
+
+def evenly_spaced(start: float, stop: float, count: int) -> torch.Tensor:
+    """Task 2. `count` float32 numbers from `start` to `stop`, both ends included.
+
+    evenly_spaced(0, 1, 5) -> tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
+    # BEGIN SOLUTION: Task 2: torch.linspace includes both ends
+    return torch.linspace(start, stop, count)
+    # END SOLUTION
+
+
+def identity(n: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """Task 3. The (n, n) identity matrix of the given dtype."""
+    # BEGIN SOLUTION: Task 3: torch.eye
+    return torch.eye(n, dtype=dtype)
+    # END SOLUTION
+
+
+def zeros_like(reference: torch.Tensor) -> torch.Tensor:
+    """Task 3. Zeros with the shape, dtype and device of `reference`."""
+    # BEGIN SOLUTION: Task 3: the *_like functions copy shape, dtype and device
+    return torch.zeros_like(reference)
+    # END SOLUTION
+
+
+def copy_from_numpy(array: np.ndarray) -> torch.Tensor:
+    """Task 4. A tensor with the array's values and dtype that does NOT share its memory:
+    changing the array afterwards leaves the tensor alone."""
+    # BEGIN SOLUTION: Task 4: torch.tensor always copies
+    return torch.tensor(array)
+    # END SOLUTION
+
+
+def view_of_numpy(array: np.ndarray) -> torch.Tensor:
+    """Task 4. A tensor that shares the array's memory: changing one changes the other."""
+    # BEGIN SOLUTION: Task 4: torch.from_numpy (or torch.as_tensor) shares memory
+    return torch.from_numpy(array)
+    # END SOLUTION
+
+
+def zeros_on(shape: tuple[int, ...], device: torch.device | str) -> torch.Tensor:
+    """Task 5. float32 zeros of `shape`, created directly on `device` ("cpu", "cuda", "mps"...)."""
+    # BEGIN SOLUTION: Task 5: pass device= to the factory, rather than creating and moving
+    return torch.zeros(shape, device=device)
+    # END SOLUTION

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The maintainers' suite: lint, the scripts' own tests, every kata both ways, configs valid.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+usage() {
+  cat <<USAGE
+usage: scripts/check.sh [--kata KATA]... [-- PYTEST_ARGS...]
+
+Runs, in order: ruff (check and format), shellcheck, pre-commit on every file, then one pytest
+run (in parallel) of the scripts' own tests and of every kata both ways: the reference solution
+passes, the untouched stub fails every test that runs, each .meta/mistakes/ file fails some
+test, the committed stub equals the generated one, and configs and workflows are valid.
+Bootstraps .venv (cpu) when it is missing. Ends with pytest's summary line.
+
+  --kata KATA   check only this kata (number, folder or slug), lint included; repeatable
+USAGE
+}
+
+only=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --kata) [ $# -ge 2 ] || die "--kata needs a kata name" 2; only+=("$2"); shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    --) shift; break ;;
+    *) usage >&2; die "unknown argument '$1'" 2 ;;
+  esac
+done
+
+ensure_venv cpu
+cd "$KATAS_ROOT"
+bin=.venv/bin
+step() { printf '\n== %s\n' "$1"; }
+
+if [ ${#only[@]} -gt 0 ]; then
+  folders=()
+  for name in "${only[@]}"; do
+    folders+=("katas/$("$VENV_PYTHON" scripts/engine.py which "$name")")
+  done
+  step "ruff: ${folders[*]}"
+  "$bin/ruff" check "${folders[@]}"
+  "$bin/ruff" format --check "${folders[@]}"
+  step "pytest: ${only[*]} both ways"
+  KATAS_ONLY=$(IFS=,; echo "${only[*]}") exec "$VENV_PYTHON" -m pytest scripts/tests/test_katas.py -n auto "$@"
+fi
+
+step "ruff"
+"$bin/ruff" check .
+"$bin/ruff" format --check .
+
+step "shellcheck"
+shellcheck_files=(scripts/*.sh .ci/run)
+"$bin/shellcheck" "${shellcheck_files[@]}"
+
+step "pre-commit run --all-files"
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  "$bin/pre-commit" run --all-files --show-diff-on-failure
+else
+  echo "not a git checkout: skipped"
+fi
+
+step "pytest: the scripts' own tests and every kata both ways"
+exec "$VENV_PYTHON" -m pytest scripts/tests -n auto "$@"

@@ -1,0 +1,33 @@
+# shellcheck shell=bash
+# Shared by the scripts in this folder: where the repository is and how to reach its venv.
+# Sourced, never run.
+
+KATAS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV_PYTHON="$KATAS_ROOT/.venv/bin/python"
+
+die() {
+  printf 'error: %s\n' "$1" >&2
+  exit "${2:-1}"
+}
+
+# The interpreter the venv is made from: python3 where it is 3.11 or newer.
+system_python() {
+  local py
+  for py in "${KATAS_PYTHON:-}" python3 python3.13 python3.12 python3.11; do
+    [ -n "$py" ] || continue
+    if command -v "$py" >/dev/null 2>&1 &&
+      "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      command -v "$py"
+      return 0
+    fi
+  done
+  die "Python 3.11 or newer is needed (set KATAS_PYTHON to its path)."
+}
+
+# Make .venv when it is missing, with the given vendor (auto-detected when empty).
+ensure_venv() {
+  if [ ! -x "$VENV_PYTHON" ]; then
+    printf '.venv is missing: running scripts/setup.sh first.\n' >&2
+    "$KATAS_ROOT/scripts/setup.sh" ${1:+--vendor "$1"} >&2
+  fi
+}
