@@ -486,7 +486,9 @@ def _cmd_which(args) -> int:
 
 def _cmd_stubs(args) -> int:
     """Regenerate stubs (--check: only report the ones out of sync)."""
-    stale = [k for k in discover() if not stub_is_untouched(k)]
+    katas = discover()
+    chosen = [resolve(name, katas) for name in args.katas] if args.katas else katas
+    stale = [k for k in chosen if not stub_is_untouched(k)]
     for kata in stale:
         if args.check:
             print(
@@ -544,7 +546,9 @@ def main(argv: list[str] | None = None) -> int:
     ]:
         command = sub.add_parser(name, help=what)
         command.add_argument("--check", action="store_true", help="only check, write nothing")
-        command.set_defaults(func=func)
+        command.set_defaults(func=func, katas=[])
+        if name == "stubs":
+            command.add_argument("katas", nargs="*", metavar="KATA", help="only these katas")
     args = parser.parse_args(argv)
     return args.func(args)
 
