@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 usage() {
   cat <<USAGE
-usage: scripts/check.sh [--kata KATA]... [-- PYTEST_ARGS...]
+usage: scripts/check.sh [--kata KATA]... [--gpu] [-- PYTEST_ARGS...]
 
 Runs, in order: ruff (check and format), shellcheck, pre-commit on every file, then one pytest
 run (in parallel) of the scripts' own tests and of every kata both ways: the reference solution
@@ -15,13 +15,16 @@ test, the committed stub equals the generated one, and configs and workflows are
 Bootstraps .venv (cpu) when it is missing. Ends with pytest's summary line.
 
   --kata KATA   check only this kata (number, folder or slug), lint included; repeatable
+  --gpu         the GPU suite instead: every accelerator-marked test against the reference
+                solutions, with --require-gpu (fails where torch sees no accelerator), one worker
 USAGE
 }
 
-only=()
+only=() gpu=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --kata) [ $# -ge 2 ] || die "--kata needs a kata name" 2; only+=("$2"); shift 2 ;;
+    --gpu) gpu=1; shift ;;
     -h | --help) usage; exit 0 ;;
     --) shift; break ;;
     *) usage >&2; die "unknown argument '$1'" 2 ;;
@@ -32,6 +35,12 @@ ensure_venv cpu
 cd "$KATAS_ROOT"
 bin=.venv/bin
 step() { printf '\n== %s\n' "$1"; }
+
+if [ "$gpu" = 1 ]; then
+  step "pytest: accelerator tests of every kata against the reference solutions"
+  KATA_IMPL='*=solution' exec "$VENV_PYTHON" -m pytest katas -p no:xdist --require-gpu \
+    -m "gpu or cuda or rocm or mps or xpu" "$@"
+fi
 
 if [ ${#only[@]} -gt 0 ]; then
   folders=()

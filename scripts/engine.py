@@ -214,6 +214,66 @@ def modified_tests() -> set[str]:
     return changed
 
 
+# --- reset: restore stubs, never losing the learner's file -----------------------------------
+
+BACKUPS = ROOT / ".kata-backups"
+
+
+def _timestamp() -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+
+
+def backup(kata: Kata, stamp: str) -> Path:
+    """Copy the learner's file to .kata-backups/<UTC time>/<kata>/ and return the copy's path."""
+    folder = BACKUPS / stamp / kata.name
+    suffix = 1
+    while (folder / kata.stub.name).exists():  # two saves within one second
+        folder = BACKUPS / f"{stamp}-{suffix}" / kata.name
+        suffix += 1
+    folder.mkdir(parents=True)
+    copy = folder / kata.stub.name
+    copy.write_bytes(kata.stub.read_bytes())
+    return copy
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace `path` atomically; a symbolic link there is replaced, never written through."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def reset(kata: Kata, stamp: str) -> str:
+    """Restore the kata's stub; the learner's file is saved first. Returns what was done."""
+    if stub_is_untouched(kata) and not kata.stub.is_symlink():
+        return f"{kata.name}: already the untouched stub, nothing to do"
+    saved = ""
+    if kata.stub.exists():
+        saved = f"; your file was saved to {backup(kata, stamp).relative_to(ROOT)}"
+    _write(kata.stub, expected_stub(kata))
+    return f"{kata.name}: restored the stub {kata.stub.relative_to(ROOT)}{saved}"
+
+
+def backups_of(kata: Kata) -> list[Path]:
+    """The kata's backups, newest last."""
+    return sorted(BACKUPS.glob(f"*/{kata.name}/{kata.stub.name}"), key=lambda p: p.parts[-3])
+
+
+def undo(kata: Kata, stamp: str) -> str:
+    """Bring back the newest backup; the current file is saved first unless it is the stub."""
+    copies = backups_of(kata)
+    if not copies:
+        raise UnknownKata(f"{kata.name} has no backup in {BACKUPS.relative_to(ROOT)}/")
+    newest = copies[-1]
+    saved = ""
+    if kata.stub.exists() and not stub_is_untouched(kata):
+        if kata.stub.read_bytes() == newest.read_bytes():
+            return f"{kata.name}: already equal to the newest backup {newest.relative_to(ROOT)}"
+        saved = f"; the file it replaced was saved to {backup(kata, stamp).relative_to(ROOT)}"
+    _write(kata.stub, newest.read_text())
+    return f"{kata.name}: brought back {newest.relative_to(ROOT)}{saved}"
+
+
 # --- implementations: what the tests import under the kata's slug ------------------------------
 
 
@@ -243,11 +303,32 @@ def install_impl(kata: Kata, impl: str) -> None:
         raise ValueError(f"unknown implementation {impl!r}")
 
 
+class _SolutionFinder:
+    """Finds every kata's slug as its reference solution (KATA_IMPL=*=solution)."""
+
+    def __init__(self) -> None:
+        self.solutions = {k.slug: k.solution for k in discover()}
+
+    def find_spec(self, name, path=None, target=None):
+        import importlib.util
+
+        if name in self.solutions:
+            return importlib.util.spec_from_file_location(name, self.solutions[name])
+        return None
+
+
 def install_impl_from_env() -> None:
-    """Called by katas/conftest.py: KATA_IMPL=<kata>=<impl> swaps that kata's module."""
+    """Called by katas/conftest.py: KATA_IMPL=<kata>=<impl> swaps that kata's module;
+    KATA_IMPL=*=solution swaps every kata's (the GPU suite runs the solutions that way)."""
     spec = os.environ.get("KATA_IMPL")
-    if spec:
-        name, _, impl = spec.partition("=")
+    if not spec:
+        return
+    name, _, impl = spec.partition("=")
+    if name == "*":
+        if impl != "solution":
+            raise ValueError("KATA_IMPL=*= takes only 'solution'")
+        sys.meta_path.insert(0, _SolutionFinder())
+    else:
         install_impl(resolve(name, discover()), impl)
 
 
@@ -466,7 +547,323 @@ def readme_with_catalogue(readme: str) -> str:
     return readme[: start + len(CATALOGUE_START)] + "\n" + catalogue() + readme[end:]
 
 
+# --- grading ---------------------------------------------------------------------------------
+
+GRADE_SCHEMA_VERSION = 1
+STATUSES = ("passed", "failing", "todo", "tests modified")
+
+
+@dataclass
+class Grade:
+    kata: Kata
+    status: str
+    tests: dict[str, int] | None = None  # passed, failed, skipped; None when not run
+    seconds: float | None = None
+    failures: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        meta = self.kata.meta
+        return {
+            "id": self.kata.name,
+            "number": self.kata.number,
+            "slug": self.kata.slug,
+            "title": meta["title"],
+            "level": meta["level"],
+            "status": self.status,
+            "tests": self.tests,
+            "seconds": None if self.seconds is None else round(self.seconds, 3),
+            "failures": self.failures,
+        }
+
+
+def grade(katas: list[Kata], *, require_gpu: bool = False, workers: str = "auto") -> list[Grade]:
+    """Each kata's status. Untouched stubs are `todo` without running; katas whose tests (or
+    the shared test files) differ from the manifest are `tests modified`; the rest run."""
+    changed = modified_tests()
+    shared_changed = any(f"katas/{name}" in changed for name in SHARED_TEST_FILES)
+    grades, started = {}, []
+    for kata in katas:
+        if shared_changed or kata.test.relative_to(ROOT).as_posix() in changed:
+            grades[kata.name] = Grade(kata, "tests modified")
+        elif stub_is_untouched(kata):
+            grades[kata.name] = Grade(kata, "todo")
+        else:
+            started.append(kata)
+    if started:
+        extra = ["--require-gpu", "-p", "no:xdist"] if require_gpu else ["-n", workers]
+        if len(started) == 1 and not require_gpu:
+            extra = ["-p", "no:xdist"]
+        run = run_pytest([k.rel for k in started], extra=extra)
+        for kata in started:
+            mine = run.for_kata(kata)
+            counts = {o: mine.count(o) for o in ("passed", "failed", "skipped")}
+            counts["failed"] += len(mine.errors)
+            ok = counts["failed"] == 0 and counts["passed"] > 0
+            failures = [
+                n.split("::", 1)[-1] for n, t in mine.tests.items() if t.outcome == "failed"
+            ]
+            grades[kata.name] = Grade(
+                kata,
+                "passed" if ok else "failing",
+                counts,
+                sum(t.seconds for t in mine.tests.values()),
+                failures + [e.split(":", 1)[0] + ": cannot be collected" for e in mine.errors],
+            )
+    return [grades[k.name] for k in katas]
+
+
+def next_kata(grades: list[Grade]) -> Grade | None:
+    return next((g for g in grades if g.status != "passed"), None)
+
+
+def exit_status(grades: list[Grade]) -> int:
+    """1 when a started kata fails or a test file was modified; untouched stubs never fail."""
+    return int(any(g.status in ("failing", "tests modified") for g in grades))
+
+
+def grade_json(grades: list[Grade]) -> dict:
+    from importlib import metadata
+
+    def version(package: str) -> str | None:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return None
+
+    counts = {status: sum(g.status == status for g in grades) for status in STATUSES}
+    upcoming = next_kata(grades)
+    return {
+        "schema_version": GRADE_SCHEMA_VERSION,
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "torch": version("torch"),
+        "summary": {"katas": len(grades), **{k.replace(" ", "_"): v for k, v in counts.items()}},
+        "next": upcoming.kata.name if upcoming else None,
+        "exit_status": exit_status(grades),
+        "katas": [g.to_json() for g in grades],
+    }
+
+
+def _bar(done: int, total: int, width: int = 16) -> str:
+    filled = round(width * done / total) if total else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def _levels(grades: list[Grade]) -> dict[int, list[Grade]]:
+    levels: dict[int, list[Grade]] = {}
+    for g in grades:
+        levels.setdefault(g.kata.meta["level"], []).append(g)
+    return levels
+
+
+def _counts(g: Grade) -> str:
+    if not g.tests:
+        return ""
+    t = g.tests
+    skipped = f", {t['skipped']} skipped" if t["skipped"] else ""
+    return f"{t['passed']}/{t['passed'] + t['failed']} tests{skipped}"
+
+
+def board(grades: list[Grade], color: bool = False) -> str:
+    """The learner's progress board for the terminal."""
+    paint = {"passed": "32", "failing": "31", "todo": "2", "tests modified": "33"}
+    mark = {"passed": "✓", "failing": "✗", "todo": "·", "tests modified": "!"}
+    passed = sum(g.status == "passed" for g in grades)
+    lines = [f"PyTorch Katas: {passed} of {len(grades)} passed  {_bar(passed, len(grades), 24)}"]
+    for level, members in _levels(grades).items():
+        done = sum(g.status == "passed" for g in members)
+        lines.append(
+            f"\nLevel {level}: {LEVELS[level]}  {_bar(done, len(members))} {done}/{len(members)}"
+        )
+        for g in members:
+            status = f"{mark[g.status]} {g.status:<14}"
+            if color:
+                status = f"\033[{paint[g.status]}m{status}\033[0m"
+            lines.append(f"  {g.kata.name:<36} {status} {_counts(g)}")
+    upcoming = next_kata(grades)
+    if upcoming:
+        lines.append(f"\nNext: {upcoming.kata.rel}/README.md  ({upcoming.kata.meta['title']})")
+        if upcoming.status == "failing" and upcoming.failures:
+            lines.append(f"  failing: {', '.join(upcoming.failures[:3])}")
+            lines.append(f"  run: scripts/watch.sh {upcoming.kata.number:02d}")
+        if upcoming.status == "tests modified":
+            lines.append(
+                "  its tests differ from katas/tests.sha256: git checkout -- katas/ restores them"
+            )
+    else:
+        lines.append("\nEvery kata passes. Well done!")
+    return "\n".join(lines)
+
+
+def markdown(grades: list[Grade]) -> str:
+    """The report for $GITHUB_STEP_SUMMARY: progress per level, then every kata."""
+    emoji = {"passed": "✅", "failing": "❌", "todo": "⬜", "tests modified": "⚠️"}
+    passed = sum(g.status == "passed" for g in grades)
+    out = [f"## PyTorch Katas: {passed} of {len(grades)} passed", ""]
+    out += ["| level | progress | passed | failing | todo |", "| --- | --- | --- | --- | --- |"]
+    for level, members in _levels(grades).items():
+        n = {s: sum(g.status == s for g in members) for s in STATUSES}
+        out.append(
+            f"| {level} {LEVELS[level]} | `{_bar(n['passed'], len(members), 10)}` "
+            f"| {n['passed']}/{len(members)} | {n['failing']} | {n['todo']} |"
+        )
+    out += ["", "| kata | status | tests | seconds |", "| --- | --- | --- | --- |"]
+    for g in grades:
+        seconds = "" if g.seconds is None else f"{g.seconds:.2f}"
+        out.append(f"| {g.kata.name} | {emoji[g.status]} {g.status} | {_counts(g)} | {seconds} |")
+    if any(g.status == "tests modified" for g in grades):
+        out += [
+            "",
+            "⚠️ Some test files differ from `katas/tests.sha256`: grading them is not trusted.",
+        ]
+    upcoming = next_kata(grades)
+    if upcoming:
+        out += ["", f"**Next:** [{upcoming.kata.name}]({upcoming.kata.rel}/README.md)"]
+    return "\n".join(out) + "\n"
+
+
+def annotations(grades: list[Grade]) -> list[str]:
+    """GitHub Actions workflow commands: an error annotation per failing kata."""
+    lines = []
+    for g in grades:
+        if g.status == "failing":
+            what = ", ".join(g.failures[:5]) + (" ..." if len(g.failures) > 5 else "")
+            lines.append(
+                f"::error file={g.kata.stub.relative_to(ROOT)},title={g.kata.name} fails::{what}"
+            )
+        elif g.status == "tests modified":
+            lines.append(
+                f"::error file={g.kata.test.relative_to(ROOT)},title={g.kata.name}::test files modified"
+            )
+    return lines
+
+
+def accelerator_available() -> bool:
+    """Whether torch sees an accelerator, asked in a child so this process never starts one."""
+    import subprocess
+
+    probe = "import torch, sys; sys.exit(0 if torch.accelerator.is_available() else 1)"
+    return subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0
+
+
+# --- solution reveal ---------------------------------------------------------------------------
+
+
+def solution_diff(kata: Kata, color: bool = False) -> str:
+    """The reference solution as a unified diff against the learner's file."""
+    mine = kata.stub.read_text().splitlines(keepends=True) if kata.stub.exists() else []
+    theirs = kata.solution.read_text().splitlines(keepends=True)
+    lines = list(
+        difflib.unified_diff(
+            mine, theirs, f"{kata.rel}/{kata.stub.name} (yours)", f"{kata.rel}/.meta/solution.py"
+        )
+    )
+    if not lines:
+        return "Your file is identical to the reference solution.\n"
+    if color:
+        paint = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
+        lines = [paint.get(line[:1], "") + line.rstrip("\n") + "\033[0m\n" for line in lines]
+    return "".join(lines)
+
+
+# --- watch -------------------------------------------------------------------------------------
+
+
+def watch(kata: Kata | None) -> int:
+    """Re-run one kata's tests on every save, in a warm process that keeps torch imported."""
+    import watchfiles
+
+    warm_up()
+    katas = discover()
+    if kata is None:
+        kata = next((k for k in katas if _quick_status(k) != "passed"), katas[-1])
+    warm = hasattr(os, "fork") and sys.platform == "linux"
+    stamp = ROOT / ".venv" / ".katas-setup"
+    stamp_mtime = stamp.stat().st_mtime if stamp.exists() else None
+    watched = [kata.path, KATAS / "conftest.py", KATAS / "kata_helpers.py", ROOT / "scripts"]
+    note = "warm runs: torch stays imported" if warm else "cold runs: no fork on this platform"
+    changed: set[str] = set()
+    while True:
+        print("\033[2J\033[H", end="")  # clear the screen
+        cold = not warm or any(c.endswith(".py") and "/scripts/" in c for c in changed)
+        cold = cold or (stamp.exists() and stamp.stat().st_mtime != stamp_mtime)
+        started = time.perf_counter()
+        if cold:
+            result = _subprocess_result([kata.rel], [])
+        else:
+            result = run_pytest([kata.rel], capture=False)
+        took = time.perf_counter() - started
+        passed, failed = result.count("passed"), result.count("failed") + len(result.errors)
+        verdict = (
+            "all tests pass" if failed == 0 and passed else f"{failed} failing, {passed} passing"
+        )
+        how = (
+            "cold run: the engine or .venv changed, restart watch.sh to be warm again"
+            if cold
+            else note
+        )
+        print(f"\n{kata.name}: {verdict} in {took:.2f} s ({how})")
+        print("Watching for saves; Ctrl-C stops.")
+        try:
+            changes = next(iter(watchfiles.watch(*watched, watch_filter=_python_file)))
+        except (KeyboardInterrupt, StopIteration):
+            print()
+            return 0
+        changed = {path for _, path in changes}
+
+
+def _python_file(change, path: str) -> bool:
+    return path.endswith(".py") and "__pycache__" not in path
+
+
+def _subprocess_result(paths, extra) -> Run:
+    with tempfile.TemporaryDirectory(prefix="kata-run-") as tmp:
+        result_file = Path(tmp, "result.json")
+        code = _subprocess_run(paths, extra, None, result_file, None, 600)
+        if not result_file.exists():
+            return Run(code, errors=["pytest did not finish"])
+        data = json.loads(result_file.read_text())
+        return Run(
+            data["exit_code"],
+            {k: TestResult(**v) for k, v in data["tests"].items()},
+            data["errors"],
+        )
+
+
+def _quick_status(kata: Kata) -> str:
+    if stub_is_untouched(kata):
+        return "todo"
+    run = run_pytest([kata.rel], extra=["-p", "no:xdist"])
+    return (
+        "passed"
+        if run.count("failed") == 0 and not run.errors and run.count("passed")
+        else "failing"
+    )
+
+
 # --- command line ----------------------------------------------------------------------------
+
+
+def _resolve_all(names: list[str]) -> list[Kata]:
+    """Every name resolved before anything is done: one bad name changes nothing."""
+    katas = discover()
+    found, problems = [], []
+    for name in names:
+        try:
+            found.append(resolve(name, katas))
+        except UnknownKata as error:
+            problems.append(str(error))
+    if problems:
+        raise UnknownKata("\n".join(problems))
+    return found
+
+
+def _confirm(question: str) -> bool:
+    try:
+        with open("/dev/tty") as tty:
+            print(question, end=" ", flush=True)
+            return tty.readline().strip().lower() in ("y", "yes")
+    except OSError:
+        return False
 
 
 def _cmd_list(args) -> int:
@@ -476,18 +873,85 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_which(args) -> int:
-    try:
-        print(resolve(args.kata, discover()).name)
-    except UnknownKata as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    print(_resolve_all([args.kata])[0].name)
     return 0
+
+
+def _cmd_reset(args) -> int:
+    if args.undo:
+        print(undo(_resolve_all([args.undo])[0], _timestamp()))
+        return 0
+    if args.all == bool(args.katas):
+        print("error: name the katas to reset, or --all (see --help)", file=sys.stderr)
+        return 2
+    katas = discover() if args.all else _resolve_all(args.katas)
+    if args.all and not args.yes:
+        if not (sys.stdin.isatty() and os.path.exists("/dev/tty")):
+            print(
+                "error: --all needs --yes when there is no terminal to confirm on", file=sys.stderr
+            )
+            return 2
+        if not _confirm(f"Reset all {len(katas)} katas? Your files are saved first. [y/N]"):
+            print("Nothing was reset.")
+            return 1
+    stamp = _timestamp()
+    for kata in katas:
+        print(reset(kata, stamp))
+    if modified := {k.name for k in katas} & {
+        Path(p).parts[1] for p in modified_tests() if p.count("/") > 1
+    }:
+        print(
+            f"note: the tests of {', '.join(sorted(modified))} differ from katas/tests.sha256; "
+            "reset restores stubs only (git checkout -- katas/NN_slug/test_*.py restores tests)"
+        )
+    return 0
+
+
+def _cmd_grade(args) -> int:
+    katas = discover()
+    if args.require_gpu and not accelerator_available():
+        print("error: --require-gpu, but torch sees no accelerator", file=sys.stderr)
+        return 1
+    grades = grade(katas, require_gpu=args.require_gpu)
+    if args.json:
+        Path(args.json).write_text(json.dumps(grade_json(grades), indent=2) + "\n")
+    if args.markdown:
+        with open(args.markdown, "a") as out:  # $GITHUB_STEP_SUMMARY is appended to
+            out.write(markdown(grades))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        print("\n".join(annotations(grades)))
+    print(board(grades, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+    return exit_status(grades)
+
+
+def _cmd_solution(args) -> int:
+    kata = _resolve_all([args.kata])[0]
+    status = _quick_status(kata)
+    if status != "passed":
+        if not args.force:
+            print(
+                f"{kata.name} is {status}: the solution is shown once its tests pass "
+                f"(or with --force). Try the README's hints first.",
+                file=sys.stderr,
+            )
+            return 1
+        if not _confirm(
+            f"{kata.name} does not pass yet. Show the reference solution anyway? [y/N]"
+        ):
+            print("Not shown.", file=sys.stderr)
+            return 1
+    print(solution_diff(kata, color=sys.stdout.isatty()), end="")
+    return 0
+
+
+def _cmd_watch(args) -> int:
+    return watch(_resolve_all([args.kata])[0] if args.kata else None)
 
 
 def _cmd_stubs(args) -> int:
     """Regenerate stubs (--check: only report the ones out of sync)."""
     katas = discover()
-    chosen = [resolve(name, katas) for name in args.katas] if args.katas else katas
+    chosen = _resolve_all(args.katas) if args.katas else katas
     stale = [k for k in chosen if not stub_is_untouched(k)]
     for kata in stale:
         if args.check:
@@ -495,7 +959,7 @@ def _cmd_stubs(args) -> int:
                 f"{kata.stub.relative_to(ROOT)} differs from the stub generated from its solution"
             )
         else:
-            kata.stub.write_text(expected_stub(kata))
+            _write(kata.stub, expected_stub(kata))
             print(f"wrote {kata.stub.relative_to(ROOT)}")
     if args.check and stale:
         print("run: python3 scripts/engine.py stubs   (maintainers: after editing a solution)")
@@ -535,22 +999,63 @@ def _cmd_catalogue(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="engine.py", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list the katas in order").set_defaults(func=_cmd_list)
-    which = sub.add_parser("which", help="the folder of a kata named by number, folder or slug")
-    which.add_argument("kata")
-    which.set_defaults(func=_cmd_which)
+
+    def command(name, func, help, **defaults):
+        prog = os.environ.get("KATAS_PROG", f"engine.py {name}")  # set by the scripts/*.sh wrappers
+        p = sub.add_parser(name, help=help, description=help, prog=prog)
+        p.set_defaults(func=func, **defaults)
+        return p
+
+    command("list", _cmd_list, "list the katas in order")
+    command(
+        "which", _cmd_which, "the folder of a kata named by number, folder or slug"
+    ).add_argument("kata")
+    p = command("reset", _cmd_reset, "restore katas to their stub, saving your file first")
+    p.add_argument("katas", nargs="*", metavar="KATA", help="7, 07, 07_slug or slug")
+    p.add_argument("--all", action="store_true", help="every kata (asks first)")
+    p.add_argument(
+        "--yes", action="store_true", help="do not ask (needed for --all without a terminal)"
+    )
+    p.add_argument("--undo", metavar="KATA", help="bring back the newest backup of KATA")
+    p = command("grade", _cmd_grade, "every kata's status and the next one to do")
+    p.add_argument(
+        "--json",
+        metavar="FILE",
+        help=f"also write the report as JSON (schema version {GRADE_SCHEMA_VERSION})",
+    )
+    p.add_argument(
+        "--markdown",
+        metavar="FILE",
+        help="also append a Markdown report (e.g. $GITHUB_STEP_SUMMARY)",
+    )
+    p.add_argument(
+        "--require-gpu", action="store_true", help="run accelerator tests too; fail without one"
+    )
+    p = command(
+        "solution", _cmd_solution, "show the reference solution as a diff, once the kata passes"
+    )
+    p.add_argument("kata")
+    p.add_argument("--force", action="store_true", help="before passing, after a confirmation")
+    p = command("watch", _cmd_watch, "re-run a kata's tests on every save")
+    p.add_argument("kata", nargs="?", help="default: the first kata that does not pass")
     for name, func, what in [
-        ("stubs", _cmd_stubs, "regenerate every kata's stub from its solution"),
+        ("stubs", _cmd_stubs, "regenerate stubs from the solutions"),
         ("manifest", _cmd_manifest, "rewrite katas/tests.sha256, the hashes of the test files"),
         ("catalogue", _cmd_catalogue, "rewrite the README's kata catalogue from .meta/kata.toml"),
     ]:
-        command = sub.add_parser(name, help=what)
-        command.add_argument("--check", action="store_true", help="only check, write nothing")
-        command.set_defaults(func=func, katas=[])
+        p = command(name, func, what, katas=[])
+        p.add_argument("--check", action="store_true", help="only check, write nothing")
         if name == "stubs":
-            command.add_argument("katas", nargs="*", metavar="KATA", help="only these katas")
+            p.add_argument("katas", nargs="*", metavar="KATA", help="only these katas")
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except UnknownKata as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except StubError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -31,3 +31,16 @@ ensure_venv() {
     "$KATAS_ROOT/scripts/setup.sh" ${1:+--vendor "$1"} >&2
   fi
 }
+
+# Run an engine command the way a script named PROG offers it. --help needs no venv; the rest
+# runs in .venv (made first when missing), because it runs the tests.
+engine() {
+  local command=$1
+  shift
+  local python=$VENV_PYTHON arg
+  for arg in "$@"; do
+    case "$arg" in -h | --help) python=$(system_python) ;; esac
+  done
+  [ "$python" = "$VENV_PYTHON" ] && ensure_venv ""
+  KATAS_PROG="scripts/$command.sh" exec "$python" "$KATAS_ROOT/scripts/engine.py" "$command" "$@"
+}

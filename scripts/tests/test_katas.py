@@ -94,7 +94,9 @@ def test_metadata_is_complete(kata):
     assert meta.get("accelerator") in ("none", "optional", "required")
     known = {k.slug for k in engine.discover()}
     for prerequisite in meta.get("prerequisites", []):
-        assert PARTIAL or prerequisite in known, f"{kata.name}: unknown prerequisite {prerequisite!r}"
+        assert PARTIAL or prerequisite in known, (
+            f"{kata.name}: unknown prerequisite {prerequisite!r}"
+        )
     marked = re.search(r"pytest\.mark\.(gpu|cuda|rocm|mps|xpu)\b", kata.test.read_text())
     assert bool(marked) == (meta["accelerator"] != "none"), (
         f"{kata.name}: accelerator = {meta['accelerator']!r} but the tests "
