@@ -59,7 +59,7 @@ step "ruff"
 "$bin/ruff" format --check .
 
 step "shellcheck"
-shellcheck_files=(scripts/*.sh .ci/run)
+shellcheck_files=(scripts/*.sh .ci/run .devcontainer/*.sh)
 "$bin/shellcheck" "${shellcheck_files[@]}"
 
 step "pre-commit run --all-files"
