@@ -80,3 +80,28 @@ def test_the_setup_pins_the_python_it_supports():
     text = (ROOT / "pyproject.toml").read_text()
     assert 'requires-python = ">=3.11"' in text
     assert sys.version_info >= (3, 11)
+
+
+def _jsonc(path):
+    import json5
+
+    return json5.loads(path.read_text())
+
+
+def test_vscode_runs_pytest_with_the_venv_and_hides_solutions():
+    settings = _jsonc(ROOT / ".vscode" / "settings.json")
+    assert settings["python.testing.pytestEnabled"] is True
+    assert settings["python.defaultInterpreterPath"].endswith(".venv/bin/python")
+    assert settings["files.exclude"]["**/.meta"] and settings["search.exclude"]["**/.meta"]
+    recommended = _jsonc(ROOT / ".vscode" / "extensions.json")["recommendations"]
+    assert {"ms-python.python", "charliermarsh.ruff"} <= set(recommended)
+
+
+def test_vscode_tasks_call_scripts_that_exist():
+    tasks = _jsonc(ROOT / ".vscode" / "tasks.json")["tasks"]
+    labels = " ".join(t["label"] for t in tasks)
+    for word in ["test", "watch", "reset", "grade"]:
+        assert word in labels
+    for task in tasks:
+        program = task["command"].split()[0]
+        assert (ROOT / program).exists(), f"{task['label']}: {program} does not exist"
