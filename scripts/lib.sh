@@ -24,10 +24,14 @@ system_python() {
   die "Python 3.11 or newer is needed (set KATAS_PYTHON to its path)."
 }
 
-# Make .venv when it is missing, with the given vendor (auto-detected when empty).
+venv_runs() {
+  "$VENV_PYTHON" -c '' >/dev/null 2>&1
+}
+
+# Make .venv when it is missing or broken, with the given vendor (auto-detected when empty).
 ensure_venv() {
-  if [ ! -x "$VENV_PYTHON" ]; then
-    printf '.venv is missing: running scripts/setup.sh first.\n' >&2
+  if ! venv_runs; then
+    printf '.venv is missing or does not run here: running scripts/setup.sh first.\n' >&2
     "$KATAS_ROOT/scripts/setup.sh" ${1:+--vendor "$1"} >&2
   fi
 }

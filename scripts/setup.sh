@@ -71,7 +71,7 @@ print(f"torch {torch.__version__}, torchvision {torchvision.__version__}, "
 PY
 }
 
-if [ "$force" = 0 ] && [ -x "$VENV_PYTHON" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$fingerprint" ]; then
+if [ "$force" = 0 ] && venv_runs && [ "$(cat "$stamp" 2>/dev/null)" = "$fingerprint" ]; then
   echo ".venv is up to date for $vendor."
   report
   exit 0
@@ -87,8 +87,10 @@ if [ -z "$uv" ]; then
   fi
 fi
 
-if [ ! -x "$VENV_PYTHON" ]; then
-  "$uv" venv --quiet --python "$(system_python)" .venv
+if ! venv_runs; then
+  # Missing, or made elsewhere (a container's .venv on the host): it holds only packages.
+  [ -e .venv ] && echo ".venv does not run on this machine: recreating it."
+  "$uv" venv --quiet --clear --python "$(system_python)" .venv
 fi
 
 index=$(sed -n 's/^--extra-index-url[= ]*//p' "$requirements")
