@@ -1,0 +1,83 @@
+"""Kata 04: shapes and views.
+
+Fill in every function below; `katas/04_shapes_and_views/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/04_shapes_and_views
+"""
+
+import torch
+
+
+def split_heads(x: torch.Tensor, num_heads: int) -> torch.Tensor:
+    """Task 1. Split the channels of x into `num_heads` heads of C // num_heads channels each and
+    move the head dimension before time, as a VIEW of x (no copy):
+    out[b, h, t, i] == x[b, t, h * head_size + i].
+
+    x: (B, T, C), C divisible by num_heads. Returns (B, num_heads, T, C // num_heads).
+    """
+    # BEGIN SOLUTION: Task 1: view the channels as (heads, head size), then swap heads and time
+    batch, steps, channels = x.shape
+    heads = x.view(batch, steps, num_heads, channels // num_heads)  # (B, T, nh, hs)
+    return heads.transpose(1, 2)  # (B, T, nh, hs) -> (B, nh, T, hs)
+    # END SOLUTION
+
+
+def merge_heads(x: torch.Tensor) -> torch.Tensor:
+    """Task 1. The inverse of split_heads: out[b, t, h * head_size + i] == x[b, h, t, i].
+    x may be non-contiguous (it usually comes from a transpose).
+
+    x: (B, nh, T, hs). Returns (B, T, nh * hs).
+    """
+    # BEGIN SOLUTION: Task 1: swap back first; the transposed tensor is not contiguous, so view fails
+    batch, num_heads, steps, head_size = x.shape
+    swapped = x.transpose(1, 2)  # (B, nh, T, hs) -> (B, T, nh, hs), non-contiguous
+    return swapped.reshape(batch, steps, num_heads * head_size)  # copies only if it must
+    # END SOLUTION
+
+
+def channels_last(images: torch.Tensor) -> torch.Tensor:
+    """Task 2. Reorder the dimensions of a batch of images from (N, C, H, W) to (N, H, W, C), as a
+    view: out[n, y, x, c] == images[n, c, y, x].
+    """
+    # BEGIN SOLUTION: Task 2: reordering dimensions is permute; reshape keeps the memory order
+    return images.permute(0, 2, 3, 1)  # (N, C, H, W) -> (N, H, W, C)
+    # END SOLUTION
+
+
+def flatten_features(x: torch.Tensor) -> torch.Tensor:
+    """Task 3. Flatten every dimension but the first: (N, d1, d2, ...) -> (N, d1 * d2 * ...), in
+    row-major order. x may be non-contiguous; N may be 1.
+    """
+    # BEGIN SOLUTION: Task 3: flatten from dim 1 (or reshape; view fails on non-contiguous input)
+    return x.flatten(start_dim=1)
+    # END SOLUTION
+
+
+def to_vector(column: torch.Tensor) -> torch.Tensor:
+    """Task 3. A column of N values, (N, 1), as a vector (N,), also when N == 1."""
+    # BEGIN SOLUTION: Task 3: squeeze only the dimension you mean
+    return column.squeeze(1)
+    # END SOLUTION
+
+
+def broadcast_rows(row: torch.Tensor, n: int) -> torch.Tensor:
+    """Task 4. `n` copies of `row` stacked, (D,) -> (n, D), WITHOUT new memory: a read-only view
+    of row, as broadcasting would use."""
+    # BEGIN SOLUTION: Task 4: expand makes a view with stride 0; no data is copied
+    return row.expand(n, -1)  # (D,) -> (n, D), stride (0, 1)
+    # END SOLUTION
+
+
+def repeat_rows(row: torch.Tensor, n: int) -> torch.Tensor:
+    """Task 4. `n` copies of `row` stacked, (D,) -> (n, D), in new memory: each row can be
+    written without changing the others or `row`."""
+    # BEGIN SOLUTION: Task 4: repeat copies the data, once per row
+    return row.repeat(n, 1)  # (D,) -> (n, D), its own memory
+    # END SOLUTION
+
+
+def shares_memory(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Task 5. True when a and b are views of the same memory (one is a view of the other, or both
+    are views of one tensor), so that writing to one can change the other; False otherwise."""
+    # BEGIN SOLUTION: Task 5: views share a storage even when they start at different offsets
+    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+    # END SOLUTION
