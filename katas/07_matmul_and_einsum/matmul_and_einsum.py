@@ -1,0 +1,67 @@
+"""Kata 07: matmul and einsum.
+
+Fill in every function below; `katas/07_matmul_and_einsum/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/07_matmul_and_einsum
+"""
+
+import math
+
+import torch
+
+
+def linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    """Task 1. The affine map of a linear layer: x @ weight.T + bias, over any leading dims.
+
+    x: (..., in_features), weight: (out_features, in_features), bias: (out_features,)
+    returns (..., out_features), the dtype of x.
+    """
+    raise NotImplementedError(
+        "Task 1: weight is stored (out, in); which operand needs its last two dims swapped?"
+    )
+
+
+def gram_matrices(x: torch.Tensor) -> torch.Tensor:
+    """Task 2. For each batch element, the dot product of every row with every row.
+
+    x: (B, n, d) -> (B, n, n), where result[b, i, j] = x[b, i] . x[b, j].
+    """
+    raise NotImplementedError("Task 2: a batched matmul of x with itself, one operand transposed")
+
+
+def batched_trace(matrices: torch.Tensor) -> torch.Tensor:
+    """Task 3. The trace (sum of the diagonal) of each square matrix: (B, n, n) -> (B,)."""
+    raise NotImplementedError(
+        "Task 3: in einsum, repeating an index on one operand walks the diagonal"
+    )
+
+
+def batched_diagonal(matrices: torch.Tensor) -> torch.Tensor:
+    """Task 3. The diagonal of each square matrix: (B, n, n) -> (B, n)."""
+    raise NotImplementedError("Task 3: like the trace, but keep the diagonal index in the output")
+
+
+def batched_outer(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """Task 4. The outer product of each pair of vectors: (B, n), (B, m) -> (B, n, m),
+    where result[b, i, j] = u[b, i] * v[b, j]."""
+    raise NotImplementedError("Task 4: no index is summed; every index appears in the output")
+
+
+def bilinear_form(x: torch.Tensor, matrix: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Task 5. x[b]^T @ matrix @ y[b] for each b: one number per batch element.
+
+    x: (B, n), matrix: (n, m), y: (B, m) -> (B,)
+    """
+    raise NotImplementedError(
+        "Task 5: name the rows of matrix after x's index and its columns after y's"
+    )
+
+
+def attention_scores(queries: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+    """Task 6. Scaled dot-product scores of every query with every key, per batch and head.
+
+    queries: (B, H, Tq, D), keys: (B, H, Tk, D) -> (B, H, Tq, Tk), where
+    result[b, h, i, j] = queries[b, h, i] . keys[b, h, j] / sqrt(D).
+    """
+    raise NotImplementedError(
+        "Task 6: contract the feature index D; the query index comes first in the output"
+    )

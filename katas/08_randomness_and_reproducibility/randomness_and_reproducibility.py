@@ -1,0 +1,65 @@
+"""Kata 08: randomness and reproducibility.
+
+Fill in every function below; `katas/08_randomness_and_reproducibility/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/08_randomness_and_reproducibility
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import torch
+
+T = TypeVar("T")
+
+
+def seeded_normal(
+    shape: tuple[int, ...], seed: int, device: torch.device | str = "cpu"
+) -> torch.Tensor:
+    """Task 1. float32 standard-normal samples of `shape` on `device`, the same for the same seed,
+    drawn without touching (reading or reseeding) the global random number generator."""
+    raise NotImplementedError(
+        "Task 1: a private torch.Generator of your own, seeded, passed as generator="
+    )
+
+
+def shuffle_rows(
+    data: torch.Tensor, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Task 2. The rows of `data` in a random order drawn from `generator`.
+
+    data: (N, ...) -> (shuffled (N, ...), permutation (N,) int64) with shuffled == data[permutation].
+    """
+    raise NotImplementedError(
+        "Task 2: a random permutation of the row indices, from the generator you are given"
+    )
+
+
+def sample_categories(
+    weights: torch.Tensor, num_samples: int, generator: torch.Generator
+) -> torch.Tensor:
+    """Task 3. `num_samples` category indices per row, drawn WITH replacement, category i with
+    probability weights[..., i] / weights[...].sum().
+
+    weights: (K,) or (N, K), non-negative, not necessarily summing to 1
+    returns int64 (num_samples,) or (N, num_samples).
+    """
+    raise NotImplementedError(
+        "Task 3: torch.multinomial normalises the weights itself; mind its default"
+    )
+
+
+def keep_mask(shape: tuple[int, ...], keep_prob: float, generator: torch.Generator) -> torch.Tensor:
+    """Task 4. A float32 mask of 0s and 1s of `shape`, each element 1 with probability `keep_prob`,
+    independently (the mask dropout multiplies by)."""
+    raise NotImplementedError(
+        "Task 4: torch.bernoulli draws a 1 with the probability you give each element"
+    )
+
+
+def with_seed(fn: Callable[[], T], seed: int) -> T:
+    """Task 5. Call `fn()` as if torch.manual_seed(seed) had been called just before it (fn may use
+    the global RNG, e.g. to initialise a layer) and return its result, leaving the global CPU
+    random state exactly as it was before the call."""
+    raise NotImplementedError(
+        "Task 5: seed inside a forked RNG state (torch.random.fork_rng), restored on exit"
+    )
