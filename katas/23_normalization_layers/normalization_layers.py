@@ -1,0 +1,62 @@
+"""Kata 23: normalization layers.
+
+Fill in every function below; `katas/23_normalization_layers/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/23_normalization_layers
+"""
+
+import torch
+from torch import nn
+
+
+def layer_norm(
+    x: torch.Tensor,
+    normalized_shape: tuple[int, ...],
+    weight: torch.Tensor | None = None,
+    bias: torch.Tensor | None = None,
+    eps: float = 1e-5,
+) -> torch.Tensor:
+    """Task 1. Normalise each sample over its LAST len(normalized_shape) dimensions to mean 0 and
+    variance 1 (biased variance, eps added to it), then scale by `weight` and shift by `bias`
+    (both of shape normalized_shape) when given. Equal to F.layer_norm.
+
+    x: (*, *normalized_shape) -> same shape. Samples never see each other.
+    """
+    raise NotImplementedError(
+        "Task 1: statistics over the trailing dims only, keepdim to broadcast back"
+    )
+
+
+class BatchNorm1d(nn.Module):
+    """Batch normalisation over dimension 1 (the features), equal to nn.BatchNorm1d.
+
+    Input (N, C) or (N, C, L); statistics are per feature, over N (and L).
+    Training: normalise with the batch's mean and biased variance; update the running
+    statistics: running = (1 - momentum) * running + momentum * batch, using the batch's
+    UNBIASED variance for running_var. Eval: normalise with the running statistics only.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1):
+        super().__init__()
+        self.eps = eps
+        self.momentum = momentum
+        self.weight = nn.Parameter(torch.ones(num_features))  # gamma
+        self.bias = nn.Parameter(torch.zeros(num_features))  # beta
+        # Buffers: saved in state_dict and moved by .to(), but not trained.
+        self.register_buffer("running_mean", torch.zeros(num_features))
+        self.register_buffer("running_var", torch.ones(num_features))
+
+    def batch_statistics(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Task 2. The batch's per-feature mean and BIASED variance, each (C,), over every
+        dimension but 1; and, as a side effect, the update of running_mean and running_var
+        (with the batch's UNBIASED variance), recorded nowhere in autograd's graph."""
+        raise NotImplementedError(
+            "Task 2: reduce over dims 0 and 2.., update the buffers under no_grad"
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Task 3. (N, C) or (N, C, L) -> same shape: normalise with the batch statistics in
+        training mode (self.training), with the running ones in eval mode, then scale by
+        weight and shift by bias, per feature."""
+        raise NotImplementedError(
+            "Task 3: pick the statistics by mode, then reshape (C,) to broadcast"
+        )
