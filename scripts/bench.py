@@ -91,7 +91,7 @@ def whole_check() -> float:
 
 
 def slowest_katas(n: int) -> list[tuple[float, str]]:
-    engine.warm_up()
+    engine.warm_up(vision=True)
     times = []
     for kata in engine.discover():
         started = time.perf_counter()

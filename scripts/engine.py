@@ -413,13 +413,33 @@ def _run_to_dict(run: Run) -> dict:
     }
 
 
-def warm_up() -> None:
-    """Import torch and pytest once, so every forked run starts with them loaded. No torch
-    operation runs here: a parent that started thread pools cannot fork safely."""
+# torch imports these lazily on the first optimizer, gradcheck or backward(gradient=...):
+# seconds of CPU that every forked run would otherwise pay again.
+WARM_MODULES = ("torch", "torch._dynamo", "torch.optim", "torch.fx.experimental.symbolic_shapes")
+VISION_MODULES = (
+    "torchvision",
+    "torchvision.transforms.v2",
+    "torchvision.models",
+    "torchvision.ops",
+)
+
+
+def uses_torchvision(kata: Kata) -> bool:
+    files = [kata.solution, kata.test]
+    return any("torchvision" in f.read_text() for f in files if f.is_file())
+
+
+def warm_up(vision: bool = False) -> None:
+    """Import pytest, torch and what torch loads lazily (and torchvision when asked) once, so
+    every forked run starts with them loaded. No torch operation runs here: a parent that
+    started thread pools cannot fork safely. Importing these starts no thread."""
+    import importlib
+
     import pytest  # noqa: F401
 
-    with contextlib.suppress(ImportError):
-        import torch  # noqa: F401
+    for name in WARM_MODULES + (VISION_MODULES if vision else ()):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def run_pytest(
@@ -772,8 +792,8 @@ def watch(kata: Kata | None) -> int:
     """Re-run one kata's tests on every save, in a warm process that keeps torch imported."""
     import watchfiles
 
-    warm_up()
     katas = discover()
+    warm_up(vision=kata is not None and uses_torchvision(kata))
     if kata is None:
         kata = next((k for k in katas if _quick_status(k) != "passed"), katas[-1])
     warm = hasattr(os, "fork") and sys.platform == "linux"

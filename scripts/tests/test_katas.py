@@ -19,7 +19,7 @@ if PARTIAL:
 MISTAKES = [(k, m.stem) for k in KATAS for m in k.mistakes]
 by_name = pytest.mark.parametrize("kata", KATAS, ids=lambda k: k.name)
 
-engine.warm_up()
+engine.warm_up(vision=any(engine.uses_torchvision(k) for k in KATAS))
 
 
 def run(kata, impl):
