@@ -1,0 +1,85 @@
+"""Kata 14: Jacobians and Hessians.
+
+Fill in every function below; `katas/14_jacobians_and_hessians/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/14_jacobians_and_hessians
+"""
+
+from collections.abc import Callable
+
+import torch
+import torch.func
+
+VectorFunction = Callable[[torch.Tensor], torch.Tensor]
+
+
+def jacobian_by_rows(f: VectorFunction, x: torch.Tensor) -> torch.Tensor:
+    """Task 1. The Jacobian J[i, j] = d f(x)[i] / d x[j] of f: (n,) -> (m,), built one ROW at a
+    time with reverse mode: row i is the gradient of output i, a vector-Jacobian product with
+    the one-hot vector e_i.
+
+    x: (n,) float -> J: (m, n), same dtype.
+    """
+    # BEGIN SOLUTION: Task 1: torch.func.vjp gives a function v -> v @ J; feed it one-hot rows
+    y, pullback = torch.func.vjp(f, x)
+    basis = torch.eye(y.numel(), dtype=y.dtype, device=y.device)  # (m, m): one e_i per row
+    rows = [pullback(e_i)[0] for e_i in basis]  # m tensors of shape (n,)
+    return torch.stack(rows)  # (m, n)
+    # END SOLUTION
+
+
+def jacobian_by_columns(f: VectorFunction, x: torch.Tensor) -> torch.Tensor:
+    """Task 2. The same Jacobian built one COLUMN at a time with forward mode: column j is the
+    Jacobian-vector product J @ e_j, the change of every output when x moves along x[j].
+
+    x: (n,) float -> J: (m, n), same dtype.
+    """
+    # BEGIN SOLUTION: Task 2: torch.func.jvp(f, (x,), (e_j,)) returns (f(x), J @ e_j)
+    basis = torch.eye(x.numel(), dtype=x.dtype, device=x.device)  # (n, n)
+    columns = [torch.func.jvp(f, (x,), (e_j,))[1] for e_j in basis]  # n tensors of shape (m,)
+    return torch.stack(columns, dim=1)  # (m, n): columns side by side
+    # END SOLUTION
+
+
+def vector_jacobian_product(f: VectorFunction, x: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """Task 3. v @ J for f: (n,) -> (m,), without building J (reverse mode, what backward does).
+
+    x: (n,), v: (m,) -> (n,).
+    """
+    # BEGIN SOLUTION: Task 3: torch.func.vjp returns (f(x), pullback); the pullback takes v
+    _, pullback = torch.func.vjp(f, x)
+    (product,) = pullback(v)
+    return product
+    # END SOLUTION
+
+
+def jacobian_vector_product(f: VectorFunction, x: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+    """Task 3. J @ u for f: (n,) -> (m,), without building J (forward mode).
+
+    x: (n,), u: (n,) -> (m,).
+    """
+    # BEGIN SOLUTION: Task 3: torch.func.jvp takes the primals and the tangents as tuples
+    _, product = torch.func.jvp(f, (x,), (u,))
+    return product
+    # END SOLUTION
+
+
+def hessian_of(f: VectorFunction, x: torch.Tensor) -> torch.Tensor:
+    """Task 4. The Hessian H = d²f / dx² of a scalar function f of a tensor x of ANY shape.
+
+    x: shape S -> H: shape S + S (for x (n,): (n, n); for x (a, b): (a, b, a, b)).
+    """
+    # BEGIN SOLUTION: Task 4: torch.func.hessian; it keeps the input's shape twice
+    return torch.func.hessian(f)(x)
+    # END SOLUTION
+
+
+def hessian_vector_product(f: VectorFunction, x: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """Task 5. H @ v for a scalar f of x, without building H: the directional derivative of the
+    gradient along v (forward-over-reverse), contracted over all of x's dimensions.
+
+    x: shape S, v: shape S -> shape S.
+    """
+    # BEGIN SOLUTION: Task 5: a jvp of torch.func.grad(f) along v
+    _, product = torch.func.jvp(torch.func.grad(f), (x,), (v,))
+    return product
+    # END SOLUTION
