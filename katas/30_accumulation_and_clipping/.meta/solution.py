@@ -1,0 +1,96 @@
+"""Kata 30: gradient accumulation and clipping.
+
+Fill in every function below; `katas/30_accumulation_and_clipping/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/30_accumulation_and_clipping
+"""
+
+from collections.abc import Callable, Sequence
+
+import torch
+from torch import nn
+
+LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def accumulate_gradients(
+    model: nn.Module,
+    loss_fn: LossFn,
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    micro_batches: int,
+) -> float:
+    """Task 1. Leave in every parameter's `.grad` the gradient of the mean loss over the whole
+    batch, computed `micro_batches` pieces at a time (one backward per piece).
+
+    inputs: (B, ...) and targets: (B, ...), with B divisible by `micro_batches`; `loss_fn`
+    returns the mean loss of the examples it is given. Gradients left from before are cleared
+    first. Returns the mean loss over the whole batch as a Python float.
+    """
+    # BEGIN SOLUTION: Task 1: zero the gradients, split the batch, backward each piece's loss divided by the number of pieces
+    batch_size = inputs.shape[0]
+    if batch_size % micro_batches:
+        raise ValueError(f"batch of {batch_size} does not split into {micro_batches} equal parts")
+    model.zero_grad()
+    total_loss = 0.0
+    # (B, ...) -> micro_batches pieces of (B / micro_batches, ...)
+    for x, y in zip(inputs.chunk(micro_batches), targets.chunk(micro_batches), strict=True):
+        # Each piece's loss is a mean over B / micro_batches examples; dividing by the number
+        # of pieces makes the summed gradients the gradient of the mean over all B.
+        loss = loss_fn(model(x), y) / micro_batches
+        loss.backward()
+        total_loss += loss.item()
+    return total_loss
+    # END SOLUTION
+
+
+def accumulated_step(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    loss_fn: LossFn,
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    micro_batches: int,
+    max_norm: float,
+) -> float:
+    """Task 2. One optimizer step on the whole batch, computed in `micro_batches` pieces: the
+    accumulated gradients are clipped to a global L2 norm of at most `max_norm` (with
+    torch.nn.utils.clip_grad_norm_), then the optimizer steps.
+
+    Returns the global gradient norm measured BEFORE clipping, as a Python float.
+    """
+    # BEGIN SOLUTION: Task 2: accumulate every piece first, then clip once, then step
+    accumulate_gradients(model, loss_fn, inputs, targets, micro_batches)
+    # Clip only once the gradient is complete: the norm of a partial sum means nothing.
+    norm_before = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
+    return norm_before.item()
+    # END SOLUTION
+
+
+def train_with_accumulation(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    loss_fn: LossFn,
+    batches: Sequence[tuple[torch.Tensor, torch.Tensor]],
+    accumulation_steps: int,
+    max_norm: float,
+) -> list[float]:
+    """Task 3. Go through `batches` (small batches of equal size, as a DataLoader gives them)
+    and step the optimizer once every `accumulation_steps` batches, and once more for a last,
+    shorter group if the number of batches does not divide evenly. Each step follows the mean
+    loss over the examples of its group and clips its gradients to `max_norm`.
+
+    Returns the gradient norm before clipping of each optimizer step, in order.
+    """
+    # BEGIN SOLUTION: Task 3: group the batches, divide each loss by the size of its own group, clip and step after each group
+    norms = []
+    for start in range(0, len(batches), accumulation_steps):
+        group = batches[start : start + accumulation_steps]
+        optimizer.zero_grad()
+        for x, y in group:
+            # The last group may be shorter: divide by its own length, not accumulation_steps.
+            (loss_fn(model(x), y) / len(group)).backward()
+        norms.append(torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        optimizer.step()
+    return norms
+    # END SOLUTION

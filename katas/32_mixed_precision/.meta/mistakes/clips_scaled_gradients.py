@@ -1,0 +1,14 @@
+"""Clips without scaler.unscale_ first: it clips the scaled gradients, so the true update is far too small."""
+
+from solution import *
+
+
+def fp16_scaled_step(model, optimizer, scaler, loss_fn, inputs, targets, max_norm=None):
+    optimizer.zero_grad()
+    loss = autocast_loss(model, loss_fn, inputs, targets, torch.float16)
+    scaler.scale(loss).backward()
+    if max_norm is not None:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    scaler.step(optimizer)
+    scaler.update()
+    return loss.item()
