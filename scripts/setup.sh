@@ -129,6 +129,8 @@ WARN
     -e "s|^-r |-r $KATAS_ROOT/|" "$requirements" >"$install_from"
 fi
 
-"$uv" pip install --python "$VENV_PYTHON" -r "$install_from"
+# Bytecode now, once: a learner's cold `import torch` is then much faster, also where
+# PYTHONDONTWRITEBYTECODE keeps Python from caching it on first import.
+"$uv" pip install --compile-bytecode --python "$VENV_PYTHON" -r "$install_from"
 echo "$fingerprint" >"$stamp"
 report
