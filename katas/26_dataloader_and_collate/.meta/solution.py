@@ -1,0 +1,84 @@
+"""Kata 26: DataLoader and collate.
+
+Fill in every function below; `katas/26_dataloader_and_collate/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/26_dataloader_and_collate
+"""
+
+import torch
+from torch.nn.utils.rnn import pad_sequence
+from torch.utils.data import DataLoader, Dataset, WeightedRandomSampler, get_worker_info
+
+
+def pad_collate(
+    batch: list[tuple[torch.Tensor, torch.Tensor]],
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Task 1. Gather B samples of different lengths into one padded batch.
+
+    batch: B pairs (sequence, label); sequence i is (L_i,) or (L_i, F), label a 0-d tensor.
+    Returns
+      padded:  (B, L_max) or (B, L_max, F), the sequences' dtype, zeros after each sequence's
+               end; L_max is the longest sequence of THIS batch
+      lengths: (B,) int64, the true length L_i of each sequence
+      labels:  (B,) the labels, stacked
+    """
+    # BEGIN SOLUTION: Task 1: pad_sequence pads to the batch's longest; keep each true length
+    sequences, labels = zip(*batch, strict=True)
+    lengths = torch.tensor([len(s) for s in sequences], dtype=torch.int64)  # (B,)
+    padded = pad_sequence(list(sequences), batch_first=True, padding_value=0)  # (B, L_max, ...)
+    return padded, lengths, torch.stack(labels)
+    # END SOLUTION
+
+
+def sequence_loader(dataset: Dataset, batch_size: int, seed: int) -> DataLoader:
+    """Task 2. A DataLoader over `dataset` that shuffles, batches with pad_collate, and draws its
+    order from a torch.Generator seeded with `seed`: the same seed gives the same batches."""
+    # BEGIN SOLUTION: Task 2: shuffle=True, collate_fn=..., generator=a seeded torch.Generator
+    generator = torch.Generator().manual_seed(seed)
+    return DataLoader(
+        dataset, batch_size=batch_size, shuffle=True, collate_fn=pad_collate, generator=generator
+    )
+    # END SOLUTION
+
+
+def balanced_sampler(labels: torch.Tensor, num_samples: int, seed: int) -> WeightedRandomSampler:
+    """Task 3. A WeightedRandomSampler that draws `num_samples` dataset indices (with
+    replacement, from a torch.Generator seeded with `seed`) so that every class is drawn
+    equally often on average, however imbalanced `labels` (N,) int64 is."""
+    # BEGIN SOLUTION: Task 3: one weight PER SAMPLE: 1 / (the size of that sample's class)
+    class_counts = torch.bincount(labels)  # (C,)
+    sample_weights = 1.0 / class_counts[labels].double()  # (N,): each class sums to 1
+    generator = torch.Generator().manual_seed(seed)
+    return WeightedRandomSampler(
+        sample_weights, num_samples=num_samples, replacement=True, generator=generator
+    )
+    # END SOLUTION
+
+
+def seed_worker(worker_id: int) -> None:
+    """Task 4. The worker_init_fn: in a DataLoader worker process, reseed that worker's copy of
+    the dataset's own generator (`dataset.generator`, a torch.Generator) from the worker's seed,
+    so that workers draw different random numbers, and the same ones for the same loader seed."""
+    # BEGIN SOLUTION: Task 4: get_worker_info() has the worker's dataset copy and its seed
+    info = get_worker_info()
+    # info.seed = the loader's base seed (drawn from its generator each epoch) + worker_id.
+    info.dataset.generator.manual_seed(info.seed)
+    # END SOLUTION
+
+
+def augmented_loader(
+    dataset: Dataset, batch_size: int, seed: int, num_workers: int = 2
+) -> DataLoader:
+    """Task 4. A shuffling DataLoader with `num_workers` worker processes, seed_worker as its
+    worker_init_fn and a torch.Generator seeded with `seed`: the same seed gives the same batches
+    (order and augmentations), whatever the workers."""
+    # BEGIN SOLUTION: Task 4: generator= seeds the order and the workers; worker_init_fn= the rest
+    generator = torch.Generator().manual_seed(seed)
+    return DataLoader(
+        dataset,
+        batch_size=batch_size,
+        shuffle=True,
+        num_workers=num_workers,
+        worker_init_fn=seed_worker,
+        generator=generator,
+    )
+    # END SOLUTION

@@ -1,0 +1,77 @@
+"""Kata 29: checkpoint and resume.
+
+Fill in every function below; `katas/29_checkpoint_and_resume/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/29_checkpoint_and_resume
+"""
+
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import LRScheduler
+from torch.utils.data import DataLoader
+
+
+def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: Optimizer) -> float:
+    """Given: one epoch of regression (MSE) in training mode; returns the mean batch loss."""
+    model.train()
+    losses = []
+    for inputs, targets in loader:
+        optimizer.zero_grad()
+        loss = nn.functional.mse_loss(model(inputs), targets)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
+
+
+def save_checkpoint(
+    path: Path,
+    model: nn.Module,
+    optimizer: Optimizer,
+    scheduler: LRScheduler,
+    generator: torch.Generator,
+    epoch: int,
+) -> None:
+    """Task 1. Save to `path`, with torch.save, everything needed to continue training exactly
+    after epoch `epoch` (0-based): the model's, optimizer's and scheduler's state_dicts, the
+    global torch RNG state (dropout draws from it), the data loader's `generator` state (the
+    shuffling) and `epoch`. Only tensors, numbers, strings, lists and dicts: the file must load
+    with torch.load(path, weights_only=True)."""
+    raise NotImplementedError("Task 1: one dict of state_dicts and RNG states, then torch.save")
+
+
+def load_checkpoint(
+    path: Path,
+    model: nn.Module,
+    optimizer: Optimizer,
+    scheduler: LRScheduler,
+    generator: torch.Generator,
+) -> int:
+    """Task 2. Restore, in place, everything save_checkpoint saved into these (freshly built)
+    objects and the global torch RNG; return the epoch the checkpoint was saved after."""
+    raise NotImplementedError(
+        "Task 2: torch.load(weights_only=True), then load_state_dict / set_state"
+    )
+
+
+def train(
+    model: nn.Module,
+    optimizer: Optimizer,
+    scheduler: LRScheduler,
+    loader: DataLoader,
+    generator: torch.Generator,
+    epochs: int,
+    checkpoint_path: Path,
+    stop_after: int | None = None,
+) -> list[float]:
+    """Task 3. Train up to `epochs` epochs in all, resumable.
+
+    If `checkpoint_path` exists, first restore it and continue with the epoch after the saved
+    one; otherwise start at epoch 0. Each epoch: train_one_epoch, then scheduler.step(), then
+    save a checkpoint. `stop_after` simulates an interruption: when given, return as soon as
+    epoch number `stop_after` (counting from 1) has been saved. `generator` is the loader's.
+    Returns the losses of the epochs this call ran.
+    """
+    raise NotImplementedError("Task 3: resume if the file exists; save after every epoch")
