@@ -124,6 +124,17 @@ def test_shuffle_rows_differs_between_seeds_and_leaves_the_global_rng_alone():
     )
 
 
+def test_shuffle_rows_draws_on_from_the_generator_so_each_epoch_gets_a_new_order():
+    data, g = torch.arange(20), generator(3)
+    _, first = shuffle_rows(data, g)
+    _, second = shuffle_rows(data, g)
+    assert not torch.equal(first, second), (
+        "two calls of shuffle_rows(data, g) with the same generator g gave the same permutation: "
+        "draw from g itself (generator=g), not from a fresh generator seeded with "
+        "g.initial_seed(); otherwise every epoch sees the data in the same order."
+    )
+
+
 @pytest.mark.parametrize(("weights_shape", "num_samples"), [((4,), 10), ((3, 5), 7), ((1, 2), 1)])
 def test_sample_categories_gives_int64_indices_of_the_right_shape(weights_shape, num_samples):
     weights = torch.rand(weights_shape, generator=generator(3)) + 0.1
@@ -175,6 +186,18 @@ def test_sample_categories_is_reproducible_with_the_same_seed():
     )
 
 
+def test_sample_categories_draws_from_the_generator_alone():
+    weights, g = torch.ones(6), generator(4)
+    before = torch.get_rng_state()
+    first = sample_categories(weights, 30, g)
+    second = sample_categories(weights, 30, g)
+    assert_global_rng_untouched(before, "sample_categories(weights, 30, generator)")
+    assert not torch.equal(first, second), (
+        "two calls of sample_categories(torch.ones(6), 30, g) with the same generator g gave the "
+        "same 30 samples: draw from g itself (generator=g), so that each call continues its stream."
+    )
+
+
 @pytest.mark.parametrize("keep_prob", [0.2, 0.8])
 def test_keep_mask_is_zeros_and_ones_kept_with_the_keep_probability(keep_prob):
     mask = keep_mask((200, 100), keep_prob, generator(0))
@@ -200,6 +223,12 @@ def test_keep_mask_is_reproducible_and_leaves_the_global_rng_alone():
     second = keep_mask((50,), 0.5, generator(8))
     assert_global_rng_untouched(before, "keep_mask((50,), 0.5, generator)")
     assert_tensor(second, first, call="keep_mask((50,), 0.5, seed 8), called twice")
+    g = generator(8)
+    third, fourth = keep_mask((50,), 0.5, g), keep_mask((50,), 0.5, g)
+    assert not torch.equal(third, fourth), (
+        "two calls of keep_mask((50,), 0.5, g) with the same generator g gave the same mask: "
+        "draw from g itself (generator=g), so that each call continues its stream."
+    )
 
 
 def draw_three():

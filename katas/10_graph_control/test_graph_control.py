@@ -213,6 +213,38 @@ def test_evaluate_without_graph_leaves_grad_mode_on_afterwards():
     )
 
 
+def test_evaluate_without_graph_switches_recording_off_while_fn_runs():
+    recording = []
+
+    def fn(t):
+        recording.append(torch.is_grad_enabled())
+        return t * 2
+
+    evaluate_without_graph(fn, torch.ones(2))
+    assert recording == [False], (
+        f"inside evaluate_without_graph, fn ran with torch.is_grad_enabled() == {recording}: "
+        "recording was on, so a graph was built (and its memory spent) even if the result is "
+        "detached afterwards. Run fn inside `with torch.no_grad():`."
+    )
+
+
+def test_evaluate_without_graph_result_can_enter_a_graph_later():
+    x = randn(3, seed=74)
+    result = evaluate_without_graph(lambda t: t * 2, x)
+    assert isinstance(result, torch.Tensor) and not result.is_inference(), (
+        f"evaluate_without_graph(lambda t: t * 2, x) returned {describe(result)} with "
+        "is_inference() True: an inference tensor can never be saved for backward. Use "
+        "torch.no_grad() here; inference_mode is task 5's other function."
+    )
+    weight = randn(3, seed=75).requires_grad_(True)
+    (weight * result).sum().backward()
+    assert_tensor(
+        weight.grad,
+        2 * x,
+        call="weight.grad after (weight * evaluate_without_graph(...)).backward()",
+    )
+
+
 def test_evaluate_in_inference_mode_gives_an_inference_tensor():
     weight = randn(3, 2, seed=72).requires_grad_(True)
     x = randn(5, 3, seed=73)

@@ -143,6 +143,24 @@ def test_momentum_descent_with_zero_momentum_is_plain_gradient_descent():
     )
 
 
+def test_momentum_descent_keeps_float32_and_leaves_start_alone():
+    start = torch.tensor([0.5, -0.5])
+    result = momentum_descent(lambda p: (p**2).sum(), start, 0.25, 0.5, 3)
+    # grad = 2p; v1 = 2p0, p1 = p0/2; v2 = p0 + p0 = 2p0, p2 = 0; v3 = p0, p3 = -p0/4
+    expected = torch.tensor([[0.5, -0.5], [0.25, -0.25], [0.0, 0.0], [-0.125, 0.125]])
+    check_trajectory(
+        result,
+        expected,
+        "momentum_descent(sum(p**2), float32 [0.5, -0.5], lr=0.25, momentum=0.5, steps=3)",
+    )
+    assert_tensor(
+        start, torch.tensor([0.5, -0.5]), call="the caller's start after momentum_descent"
+    )
+    assert not start.requires_grad and start.grad is None, (
+        "momentum_descent changed the caller's start: it now requires grad or has a .grad"
+    )
+
+
 def test_momentum_reaches_the_minimum_of_an_ill_conditioned_quadratic_faster():
     hessian = torch.diag(torch.tensor([1.0, 50.0], dtype=torch.float64))
 

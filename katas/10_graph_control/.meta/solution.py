@@ -71,8 +71,9 @@ def loss_to_fixed_target(prediction: torch.Tensor, target: torch.Tensor) -> torc
 def evaluate_without_graph(
     fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
 ) -> torch.Tensor:
-    """Task 5. fn(x), computed without recording a graph: the result does not require grad,
-    even when fn uses parameters that do."""
+    """Task 5. fn(x), computed with recording switched off while fn runs (no graph is built):
+    the result does not require grad, even when fn uses parameters that do, and is an ordinary
+    tensor (not an inference tensor) that may enter a graph later."""
     # BEGIN SOLUTION: Task 5: a context manager switches recording off
     with torch.no_grad():
         return fn(x)
