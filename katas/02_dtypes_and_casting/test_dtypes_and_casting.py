@@ -177,6 +177,8 @@ def test_rms_in_float16_does_not_underflow_when_the_squares_would():
         ([2.0**100, -(2.0**-100)], torch.bfloat16),
         ([257.0], torch.float16),
         ([1.0 + 2**-10, 2048.0], torch.float16),
+        ([1.0 + 2**-10, 2.0**-20], torch.float16),
+        ([1.0 + 2**-10, 2.0**-30], torch.float32),
         ([100_000.0], torch.float32),
         ([2.0**24 + 2, 2.0**-30], torch.float32),
         ([2.0**24 + 1], torch.float64),

@@ -37,7 +37,16 @@ def _logsumexp_by_loop(x, dim):
 
 
 @pytest.mark.parametrize(
-    ("shape", "dim"), [((3, 5), 1), ((3, 5), 0), ((4, 4), 1), ((2, 3, 4), -1), ((2, 3, 4), 1)]
+    ("shape", "dim"),
+    [
+        ((3, 5), 1),
+        ((3, 5), 0),
+        ((4, 4), 1),
+        ((2, 3, 4), -1),
+        ((2, 3, 4), 1),
+        ((1, 5), 1),
+        ((2, 1, 4), -1),
+    ],
 )
 def test_logsumexp_matches_the_definition(shape, dim):
     x = data(*shape)
@@ -120,7 +129,8 @@ def _variance_by_loop(x, dim):
 
 
 @pytest.mark.parametrize(
-    ("shape", "dim"), [((10,), 0), ((4, 6), 1), ((4, 6), 0), ((2, 3, 5), -1), ((5, 2), 1)]
+    ("shape", "dim"),
+    [((10,), 0), ((4, 6), 1), ((4, 6), 0), ((2, 3, 5), -1), ((5, 2), 1), ((1, 6), 1)],
 )
 def test_sample_variance_divides_by_n_minus_1(shape, dim):
     x = data(*shape) * 2 + 1
