@@ -123,8 +123,9 @@ def assert_new_storage(result, source, *, call: str) -> None:
 
 
 def assert_equal(actual, expected, *, call: str) -> None:
-    """Assert a plain Python value (number, tuple, dtype, string...) equals the expected one."""
-    if actual != expected or type(actual) is not type(expected):
+    """Assert a plain Python value (number, tuple, dtype, string...) equals the expected one and
+    is of its type; a subclass counts (torch.Size is a tuple, numpy's float64 a float)."""
+    if actual != expected or not isinstance(actual, type(expected)):
         raise AssertionError(
             f"{call} returned {describe(actual)} ({type(actual).__name__}), "
             f"expected {describe(expected)} ({type(expected).__name__})"
