@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from module_basics import TinyMLP, count_parameters, freeze, save_and_reload
 from torch import nn
 
-from kata_helpers import assert_equal, assert_tensor, call
+from kata_helpers import assert_equal, assert_tensor, call, describe
 
 SIZES = [[4, 8, 3], [5, 2], [3, 6, 6, 1]]
 
@@ -156,6 +156,22 @@ def test_freeze_with_an_unknown_prefix_freezes_nothing():
     )
 
 
+def test_freeze_matches_the_prefix_only_at_the_start_of_the_name():
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 2)))
+    # names: 0.weight, 0.bias, 1.0.weight, 1.0.bias, 1.1.weight, 1.1.bias
+    assert_equal(
+        freeze(model, "0"),
+        ["0.weight", "0.bias"],
+        call='freeze(nn.Sequential(Linear, nn.Sequential(Linear, Linear)), "0")',
+    )
+    trainable = [name for name, p in model.named_parameters() if p.requires_grad]
+    assert_equal(
+        trainable,
+        ["1.0.weight", "1.0.bias", "1.1.weight", "1.1.bias"],
+        call='names still requiring grad after freeze(model, "0")',
+    )
+
+
 @pytest.mark.parametrize("sizes", SIZES)
 def test_save_and_reload_gives_the_same_model(sizes, tmp_path):
     torch.manual_seed(3)
@@ -173,6 +189,17 @@ def test_save_and_reload_gives_the_same_model(sizes, tmp_path):
     )
     assert reloaded is not model, "save_and_reload returned the model it was given, not a fresh one"
     assert (tmp_path / "model.pt").is_file(), "save_and_reload wrote nothing to the path"
+    try:
+        saved = torch.load(tmp_path / "model.pt", weights_only=True)
+    except Exception as error:
+        raise AssertionError(
+            "torch.load(path, weights_only=True) cannot read what save_and_reload saved: save "
+            f"model.state_dict(), not the whole module ({type(error).__name__})"
+        ) from None
+    assert isinstance(saved, dict) and sorted(saved) == sorted(model.state_dict()), (
+        f"save_and_reload saved {describe(saved)} ({type(saved).__name__}), expected "
+        f"model.state_dict(), a dict with keys {sorted(model.state_dict())}"
+    )
     reloaded.eval()
     assert_tensor(reloaded(x), expected, call=f"the reloaded TinyMLP({sizes})(x)")
     assert_tensor(reloaded.num_batches, torch.tensor(1), call="num_batches of the reloaded model")
