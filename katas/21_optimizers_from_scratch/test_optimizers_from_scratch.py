@@ -159,8 +159,14 @@ def test_adam_counts_steps_per_parameter():
     for step in range(5):
         for params, optimizer in [((first, late), mine), (reference, theirs)]:
             optimizer.zero_grad()
-            loss = (params[0] - 1).pow(2).sum() + (step >= 2) * (params[1] + 2).pow(2).sum()
+            loss = (params[0] - 1).pow(2).sum()
+            if step >= 2:  # before that, `late` is not in the loss: its .grad stays None
+                loss = loss + (params[1] + 2).pow(2).sum()
             loss.backward()
+            assert (params[1].grad is None) == (step < 2), (
+                "zero_grad() must set .grad to None: a parameter left out of the loss still "
+                f"has a .grad ({params[1].grad}) after backward()"
+            )
             optimizer.step()
     assert_tensor(first.detach(), reference[0].detach(), call="Adam: the parameter stepped 5 times")
     assert_tensor(late.detach(), reference[1].detach(), call="Adam: the parameter stepped 3 times")

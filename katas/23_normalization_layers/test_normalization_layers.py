@@ -52,6 +52,16 @@ def test_layer_norm_is_accurate_for_a_large_offset_and_a_custom_eps():
     )
 
 
+def test_layer_norm_adds_eps_to_the_variance_under_the_square_root():
+    # A variance of 1e-4 next to eps = 1e-3: sqrt(var + eps) and sqrt(var) + eps differ by 3x.
+    x = data(4, 12, seed=12, scale=0.01, shift=1.0)
+    expected = F.layer_norm(x, (12,), eps=1e-3)
+    result = layer_norm(x, (12,), eps=1e-3)
+    assert_tensor(
+        result, expected, call=call("layer_norm", x, (12,), eps=1e-3), atol=1e-4, rtol=1e-4
+    )
+
+
 def test_layer_norm_gradients_equal_torch_in_float64():
     x = data(3, 4, 5, seed=6, dtype=torch.float64).requires_grad_()
     weight = data(4, 5, seed=7, dtype=torch.float64).requires_grad_()
@@ -111,6 +121,38 @@ def test_batch_norm_running_stats_follow_the_momentum(momentum):
         x = data(6, 4, seed=30 + step, scale=3.0, shift=5.0)
         mine(x), theirs(x)
     assert_same_running_stats(mine, theirs, f"after 4 training batches with momentum={momentum}")
+
+
+@pytest.mark.parametrize("shape", [(6, 3), (4, 3, 5)], ids=str)
+def test_batch_statistics_returns_the_mean_and_biased_variance_per_feature(shape):
+    norm = BatchNorm1d(shape[1], momentum=0.5)
+    x = data(*shape, seed=35, scale=2.0, shift=1.0, dtype=torch.float64)
+    per_feature = x.transpose(0, 1).reshape(shape[1], -1)  # (C, all the values of a feature)
+    with torch.no_grad():
+        norm.double()
+        mean, var = norm.batch_statistics(x)
+    what = call("BatchNorm1d.batch_statistics", x)
+    assert_tensor(mean, per_feature.mean(dim=1), call=what + ": the mean")
+    assert_tensor(var, per_feature.var(dim=1, correction=0), call=what + ": the (biased) variance")
+    unbiased = per_feature.var(dim=1, correction=1)
+    assert_tensor(norm.running_mean, 0.5 * per_feature.mean(dim=1), call=what + ": running_mean")
+    assert_tensor(norm.running_var, 0.5 + 0.5 * unbiased, call=what + ": running_var")
+
+
+def test_batch_norm_running_stats_stay_out_of_autograd():
+    norm = BatchNorm1d(3)
+    for step in range(2):
+        x = data(5, 3, seed=36 + step).requires_grad_()
+        norm(x).sum().backward()
+    buffers = dict(norm.named_buffers())
+    for name in ("running_mean", "running_var"):
+        stat = getattr(norm, name)
+        assert not stat.requires_grad and stat.grad_fn is None, (
+            f"after a training forward on an input that requires grad, BatchNorm1d.{name} is part "
+            f"of autograd's graph (grad_fn={stat.grad_fn}): update it under torch.no_grad() "
+            "(or from detached statistics), in place"
+        )
+        assert buffers.get(name) is stat, f"BatchNorm1d.{name} is no longer a registered buffer"
 
 
 def test_batch_norm_training_gradients_flow_through_the_batch_statistics():

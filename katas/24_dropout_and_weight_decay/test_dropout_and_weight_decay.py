@@ -29,6 +29,10 @@ def test_dropout_zeroes_a_fraction_p_and_scales_the_rest(p):
         x[~dropped] / (1 - p),
         call=f"dropout(x, {p}, training=True): the kept elements",
     )
+    assert not (dropped == dropped[:1]).all() and not (dropped == dropped[:, :1]).all(), (
+        f"dropout(x, {p}, training=True) on shape {tuple(x.shape)} dropped the same pattern in "
+        "every row (or every column): draw one random number per element, of shape x.shape"
+    )
     fraction = dropped.float().mean().item()
     assert abs(fraction - p) < 0.01, (
         f"dropout(x, {p}, training=True) zeroed {fraction:.3f} of the elements, expected about {p}"
@@ -75,6 +79,19 @@ def test_dropout_is_reproducible_with_a_generator_and_keeps_the_dtype():
     assert_tensor(again, first, call="dropout(x, 0.4, True, generator=seeded 7) twice")
     assert not torch.equal(first, other), (
         "dropout with different generator seeds gave the same mask"
+    )
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_dropout_keeps_a_half_precision_dtype(dtype):
+    x = torch.ones(10, 20, dtype=dtype)
+    out = dropout(x, 0.5, training=True, generator=torch.Generator().manual_seed(9))
+    assert out.dtype == dtype, (
+        f"dropout(ones(10, 20, dtype={dtype}), 0.5, training=True) returned {out.dtype}: a float32 "
+        "mask promotes the result; multiply by a boolean mask (or one of x's dtype)"
+    )
+    assert ((out == 0) | (out == 2)).all(), (
+        f"dropout(ones(10, 20, dtype={dtype}), 0.5, training=True) gave values other than 0 and 2"
     )
 
 

@@ -1,0 +1,14 @@
+"""Draws one mask per feature (shape x.shape[-1:]) and broadcasts it: every sample drops the same units."""
+
+from solution import *
+
+
+def dropout(x, p, training, generator=None):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    keep = torch.rand(x.shape[-1:], generator=generator, device=x.device) < 1.0 - p
+    return x * keep / (1.0 - p)
