@@ -110,8 +110,15 @@ class StubError(ValueError):
     pass
 
 
+def _quote(text: str) -> str:
+    """A string literal as the formatter writes it: double quotes unless that needs escapes."""
+    if '"' in text and "'" not in text:
+        return "'" + text.replace("\\", "\\\\") + "'"
+    return json.dumps(text, ensure_ascii=False)
+
+
 def _raise_line(indent: str, message: str) -> list[str]:
-    one_line = f"{indent}raise NotImplementedError({json.dumps(message)})"
+    one_line = f"{indent}raise NotImplementedError({_quote(message)})"
     if len(one_line) <= LINE_LENGTH:
         return [one_line]
     # Too long for one line: implicit concatenation, which the formatter leaves alone.
@@ -124,7 +131,7 @@ def _raise_line(indent: str, message: str) -> list[str]:
         else:
             current = f"{current} {word}" if current else word
     parts.append(current)
-    inner = [f"{indent}    {json.dumps(part)}" for part in parts]
+    inner = [f"{indent}    {_quote(part)}" for part in parts]
     return [f"{indent}raise NotImplementedError(", *inner, f"{indent})"]
 
 

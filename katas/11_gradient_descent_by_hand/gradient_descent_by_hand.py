@@ -44,5 +44,5 @@ def largest_stable_learning_rate(hessian: torch.Tensor) -> float:
     H (n, n), the learning rate above which plain gradient descent diverges, as a Python float.
     Along each eigenvector of H, one step multiplies the error by (1 - lr * eigenvalue)."""
     raise NotImplementedError(
-        "Task 4: |1 - lr * \u03bb| < 1 for every eigenvalue \u03bb; the largest one binds"
+        "Task 4: |1 - lr * λ| < 1 for every eigenvalue λ; the largest one binds"
     )

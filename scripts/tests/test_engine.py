@@ -94,3 +94,17 @@ def test_names_resolve_by_number_folder_or_slug():
 def test_names_that_are_no_kata_are_refused(name):
     with pytest.raises(engine.UnknownKata):
         engine.resolve(name, engine.discover())
+
+
+@pytest.mark.parametrize("message", ['Task 1: call it "x"', "Task 2: it's é", "Task 3: a \\ b"])
+def test_messages_are_quoted_as_the_formatter_writes_them(tmp_path, message):
+    stub = engine.generate_stub(
+        f"def f():\n    # BEGIN SOLUTION: {message}\n    return 1\n    # END SOLUTION\n"
+    )
+    namespace = {}
+    exec(stub, namespace)
+    with pytest.raises(NotImplementedError, match="Task"):
+        namespace["f"]()
+    (tmp_path / "stub.py").write_text(stub)
+    ruff = engine.ROOT / ".venv" / "bin" / "ruff"
+    assert subprocess.run([ruff, "format", "--check", tmp_path / "stub.py"]).returncode == 0, stub
