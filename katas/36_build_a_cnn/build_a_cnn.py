@@ -1,0 +1,65 @@
+"""Kata 36: build a CNN.
+
+Fill in every function below; `katas/36_build_a_cnn/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/36_build_a_cnn
+"""
+
+import torch
+from torch import nn
+
+
+def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
+    """Task 1. The height (or width) a Conv2d or MaxPool2d gives for an input of `size` pixels.
+
+    conv_output_size(16, kernel_size=3, padding=1) -> 16
+    conv_output_size(16, kernel_size=2, stride=2) -> 8
+    """
+    raise NotImplementedError("Task 1: padding is added on both sides; count how many strides fit")
+
+
+class ShapesCNN(nn.Module):
+    """Task 2. A small convolutional classifier.
+
+    forward: images (B, in_channels, H, W) float32, any H, W >= 8 -> logits (B, num_classes):
+    raw scores, not probabilities (CrossEntropyLoss applies log-softmax itself).
+    """
+
+    def __init__(self, in_channels: int = 1, num_classes: int = 3):
+        super().__init__()
+        raise NotImplementedError(
+            "Task 2: two conv-ReLU-pool blocks, a global pool, then a Linear layer"
+        )
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError(
+            "Task 2: features, pool, flatten, classifier; no softmax at the end"
+        )
+
+
+def train(
+    model: nn.Module,
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    epochs: int = 4,
+    batch_size: int = 32,
+    lr: float = 1e-2,
+) -> list[float]:
+    """Task 3. Train `model` in place with Adam and cross-entropy on shuffled mini-batches.
+
+    images (N, C, H, W) float32, labels (N,) int64 class indices.
+    Returns the loss of every step, as Python floats, in order.
+    """
+    raise NotImplementedError(
+        "Task 3: train mode, then for each batch: zero_grad, loss, backward, step"
+    )
+
+
+def predict(model: nn.Module, images: torch.Tensor) -> torch.Tensor:
+    """Task 4. The predicted class of every image: (N, C, H, W) -> (N,) int64.
+
+    Puts the model in evaluation mode (dropout off, batch norm uses its running statistics)
+    and computes without building a graph.
+    """
+    raise NotImplementedError(
+        "Task 4: model.eval(), torch.no_grad(), argmax over the class dimension"
+    )

@@ -1,0 +1,78 @@
+"""Kata 38: transfer learning.
+
+Fill in every function below; `katas/38_transfer_learning/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/38_transfer_learning
+
+The model is torchvision's ResNet-18: a backbone of convolutions and batch norms, then
+`model.fc`, a Linear(512, 1000) head for ImageNet's 1000 classes.
+"""
+
+from pathlib import Path
+
+import torch
+from torch import nn
+from torchvision import models
+
+
+def load_pretrained(path: str | Path) -> models.ResNet:
+    """Task 1. A torchvision resnet18 (1000 classes) with the state dict saved at `path`."""
+    # BEGIN SOLUTION: Task 1: build resnet18(weights=None), then load_state_dict(torch.load(...))
+    model = models.resnet18(weights=None)
+    # weights_only=True: a state dict is only tensors, so refuse anything that runs code.
+    model.load_state_dict(torch.load(path, weights_only=True))
+    return model
+    # END SOLUTION
+
+
+def replace_head(model: models.ResNet, num_classes: int) -> models.ResNet:
+    """Task 2. Give `model` a new, freshly initialised head for `num_classes` classes, taking
+    the same 512 features; returns the same model, which now maps (B, 3, H, W) ->
+    (B, num_classes)."""
+    # BEGIN SOLUTION: Task 2: a new nn.Linear with in_features of the old model.fc
+    model.fc = nn.Linear(model.fc.in_features, num_classes)
+    return model
+    # END SOLUTION
+
+
+def freeze_backbone(model: nn.Module) -> None:
+    """Task 3. Stop gradients to every parameter except the head's (model.fc)."""
+    # BEGIN SOLUTION: Task 3: requires_grad_(False) on everything, then True on the head
+    model.requires_grad_(False)
+    model.fc.requires_grad_(True)
+    # END SOLUTION
+
+
+def param_groups(model: models.ResNet, head_lr: float, backbone_lr: float) -> list[dict]:
+    """Task 4. Parameter groups for an optimizer: the head's parameters with `head_lr`, every
+    other parameter with `backbone_lr`; each parameter in exactly one group.
+
+    torch.optim.SGD(param_groups(model, 1e-2, 1e-4), lr=...) fine-tunes the backbone gently.
+    """
+    # BEGIN SOLUTION: Task 4: split model.named_parameters() on the `fc.` prefix
+    head = [p for name, p in model.named_parameters() if name.startswith("fc.")]
+    backbone = [p for name, p in model.named_parameters() if not name.startswith("fc.")]
+    return [{"params": backbone, "lr": backbone_lr}, {"params": head, "lr": head_lr}]
+    # END SOLUTION
+
+
+def train_head(
+    model: models.ResNet, images: torch.Tensor, labels: torch.Tensor, steps: int, lr: float
+) -> list[float]:
+    """Task 5. Train only the head for `steps` full-batch steps of Adam(lr) with cross-entropy;
+    the backbone (its parameters AND its batch-norm running statistics) must come out exactly
+    as it went in. images (B, 3, H, W) float32, labels (B,) int64. Returns the loss per step."""
+    # BEGIN SOLUTION: Task 5: freeze, model.eval() for the batch norms, optimise model.fc only
+    freeze_backbone(model)
+    # In train mode, BatchNorm updates its running mean and var on every forward even with
+    # requires_grad False. eval() keeps them; the head (a Linear) behaves the same in both.
+    model.eval()
+    optimizer = torch.optim.Adam(model.fc.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        loss = nn.functional.cross_entropy(model(images), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+    # END SOLUTION
