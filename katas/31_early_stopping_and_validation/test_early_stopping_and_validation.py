@@ -78,6 +78,17 @@ def test_early_stopping_returns_a_bool_each_epoch():
     )
 
 
+def test_early_stopping_keeps_saying_stop_until_the_metric_improves():
+    stopper = EarlyStopping(2)
+    answers = [stopper.step(v) for v in [1.0, 2.0, 3.0, 4.0, 5.0, 0.5]]
+    expected = [False, False, True, True, True, False]
+    assert answers == expected, (
+        f"EarlyStopping(patience=2).step for 1.0, 2.0, 3.0, 4.0, 5.0, 0.5 returned {answers}, "
+        f"expected {expected}: True as long as counter >= patience (not only when it equals "
+        f"patience), False again after an improvement"
+    )
+
+
 def assert_folds_partition(pairs, n, k, call):
     assert isinstance(pairs, list) and len(pairs) == k, (
         f"{call} returned {describe(pairs)}, expected a list of {k} (train_idx, val_idx) pairs"
@@ -243,3 +254,35 @@ def test_fit_runs_every_epoch_while_the_validation_loss_keeps_falling():
         f"epochs and best_epoch 24"
     )
     assert history["val_loss"][-1] < history["val_loss"][0], "the validation loss did not fall"
+
+
+def test_fit_records_the_loss_of_each_step_then_the_validation_loss_after_it():
+    gen = torch.Generator().manual_seed(2)
+    true_weights = torch.tensor([[1.0], [-2.0], [0.5]])
+    x, val_x = torch.randn(32, 3, generator=gen), torch.randn(16, 3, generator=gen)
+    y = x @ true_weights + 0.1 * torch.randn(32, 1, generator=gen)
+    val_y = val_x @ true_weights
+    torch.manual_seed(3)
+    model, reference = nn.Linear(3, 1), nn.Linear(3, 1)
+    reference.load_state_dict(model.state_dict())
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    history = fit_with_early_stopping(model, optimizer, F.mse_loss, (x, y), (val_x, val_y), 5, 3)
+
+    reference_optimizer = torch.optim.SGD(reference.parameters(), lr=0.1)
+    expected_train, expected_val = [], []
+    for _ in range(5):
+        reference_optimizer.zero_grad()
+        loss = F.mse_loss(reference(x), y)
+        loss.backward()
+        reference_optimizer.step()
+        expected_train.append(loss.item())
+        expected_val.append(validation_loss(reference, (val_x, val_y)))
+    call = "fit_with_early_stopping(nn.Linear(3, 1), SGD(lr=0.1), mse_loss, ..., max_epochs=5, ...)"
+    assert history["train_loss"] == pytest.approx(expected_train, rel=1e-5), (
+        f"{call} recorded train_loss {history['train_loss']}, expected {expected_train}: the "
+        f"loss of each epoch's step, computed before optimizer.step() updates the weights"
+    )
+    assert history["val_loss"] == pytest.approx(expected_val, rel=1e-5), (
+        f"{call} recorded val_loss {history['val_loss']}, expected {expected_val}: the "
+        f"validation loss of the weights AFTER that epoch's optimizer.step()"
+    )

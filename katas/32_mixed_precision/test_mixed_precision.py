@@ -45,6 +45,30 @@ def test_autocast_forward_computes_in_the_low_precision_dtype(dtype, batch):
     )
 
 
+@pytest.mark.parametrize(
+    ("dtype", "small"),
+    [(torch.bfloat16, 2.0**-9), (torch.float16, 2.0**-12)],
+    ids=["bfloat16", "float16"],
+)
+def test_autocast_forward_rounds_the_matmul_inputs_to_the_low_precision_dtype(dtype, small):
+    # (1 + small) - 1 in float32 is `small`; with the inputs rounded to `dtype` first (as
+    # autocast does before a matmul) 1 + small becomes 1 and the result is 0.
+    model = nn.Linear(2, 1, bias=False)
+    with torch.no_grad():
+        model.weight.fill_(1.0)
+    inputs = torch.tensor([[1.0 + small, -1.0]])
+    output = autocast_forward(model, inputs, dtype)
+    assert_tensor(
+        output.detach(),
+        torch.zeros(1, 1, dtype=dtype),
+        call=call("autocast_forward", "nn.Linear(2, 1) with weights [[1, 1]]", inputs, dtype)
+        + " (the matmul must run in the low precision dtype under torch.autocast, not in "
+        "float32 with the output cast afterwards)",
+        atol=0,
+        rtol=0,
+    )
+
+
 def test_autocast_forward_leaves_the_parameters_float32_and_unchanged():
     model = make_model()
     before = copy.deepcopy(model)
@@ -139,6 +163,36 @@ def test_bf16_training_learns_a_simple_problem():
         f"15 bf16_train_step calls with Adam(lr=0.05) took the loss from {losses[0]:.3f} only to "
         f"{losses[-1]:.3f}, expected it to fall at least tenfold"
     )
+
+
+def fill_stale_gradients(model):
+    for parameter in model.parameters():
+        parameter.grad = torch.full_like(parameter, 100.0)
+
+
+def test_bf16_train_step_clears_gradients_left_from_before():
+    model, reference = make_model(), make_model()
+    start = copy.deepcopy(model)
+    fill_stale_gradients(model)
+    inputs, targets = make_data(16)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    float32_step(reference, torch.optim.SGD(reference.parameters(), lr=0.5), inputs, targets)
+    bf16_train_step(model, optimizer, F.cross_entropy, inputs, targets)
+    what = "bf16_train_step on a model whose .grad held 100s from before (zero them first)"
+    assert_same_update(model, reference, start, what, rtol=5e-2, atol=3e-3)
+
+
+def test_fp16_scaled_step_clears_gradients_left_from_before():
+    model, reference = make_model(), make_model()
+    start = copy.deepcopy(model)
+    fill_stale_gradients(model)
+    inputs, targets = make_data(16)
+    optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+    scaler = torch.amp.GradScaler("cpu", init_scale=1024.0)
+    float32_step(reference, torch.optim.SGD(reference.parameters(), lr=1.0), inputs, targets)
+    fp16_scaled_step(model, optimizer, scaler, F.cross_entropy, inputs, targets)
+    what = "fp16_scaled_step on a model whose .grad held 100s from before (zero them first)"
+    assert_same_update(model, reference, start, what, rtol=2e-2, atol=2e-4)
 
 
 @pytest.mark.parametrize("max_norm", [None, 0.1])

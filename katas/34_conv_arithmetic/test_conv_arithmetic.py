@@ -129,10 +129,34 @@ def test_output_padding_for_lets_a_transposed_conv_undo_the_conv(
     )
 
 
-@pytest.mark.parametrize(("target", "size"), [(40, 16), (20, 16)])
+@pytest.mark.parametrize(
+    ("target", "size", "kernel", "stride", "padding", "dilation"),
+    [(10, 5, 3, 1, 0, 2), (11, 4, 2, 1, 0, 4), (13, 4, 3, 2, 1, 3)],
+)
+def test_output_padding_for_goes_up_to_the_dilation_when_it_exceeds_the_stride(
+    target, size, kernel, stride, padding, dilation
+):
+    # nn.ConvTranspose1d accepts an output_padding smaller than the stride OR the dilation.
+    result = output_padding_for(target, size, kernel, stride, padding, dilation)
+    what = call("output_padding_for", target, size, kernel, stride, padding, dilation)
+    assert isinstance(result, int), f"{what} returned {result!r}, expected an int"
+    up = nn.ConvTranspose1d(1, 1, kernel, stride, padding, output_padding=result, dilation=dilation)
+    assert length_after(up, size) == target, (
+        f"{what} returned {result}, but ConvTranspose1d with output_padding={result} turns length "
+        f"{size} into {length_after(up, size)}, not {target}"
+    )
+
+
+@pytest.mark.parametrize(("target", "size"), [(40, 16), (20, 16), (33, 16)])
 def test_output_padding_for_refuses_an_unreachable_length(target, size):
+    # With stride 2 and dilation 1, output_padding can only be 0 or 1: 31 or 32 are reachable.
+    what = call("output_padding_for", target, size, 3, 2, 1, 1)
     with pytest.raises(ValueError):
-        output_padding_for(target, size, 3, 2, 1, 1)
+        result = output_padding_for(target, size, 3, 2, 1, 1)
+        pytest.fail(
+            f"{what} returned {result!r}, expected a ValueError: only output_padding 0 or 1 "
+            f"(below max(stride, dilation) = 2) is allowed, giving 31 or 32"
+        )
 
 
 def measured_receptive_field(layers) -> int:
