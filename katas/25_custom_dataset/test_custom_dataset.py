@@ -147,6 +147,11 @@ def test_each_file_holds_only_its_own_sample(tmp_path):
         f"00007.pt holds a storage of {stored} bytes for one sample of 8 float32 values (32 "
         f"bytes): x[i] is a view, and torch.save writes the whole storage behind it; save a copy"
     )
+    stored = sample["label"].untyped_storage().nbytes()
+    assert stored == 8, (
+        f"00007.pt holds a label storage of {stored} bytes for one int64 label (8 bytes): y[i] "
+        f"is a view of all 200 labels too, and torch.save writes the whole storage; save a copy"
+    )
 
 
 # Task 4 -----------------------------------------------------------------------------------
@@ -165,7 +170,7 @@ def test_folder_dataset_reads_the_files_in_name_order(tmp_path):
         assert_tensor(label, y[i], call=f"FolderDataset(folder)[{i}][1]")
 
 
-def test_folder_dataset_reads_a_file_only_when_its_item_is_asked_for(tmp_path):
+def test_folder_dataset_reads_the_file_each_time_its_item_is_asked_for(tmp_path):
     x, y = make_data(3)
     for i in range(3):
         write_sample(tmp_path / f"{i:05d}.pt", x[i], y[i])
@@ -176,6 +181,13 @@ def test_folder_dataset_reads_a_file_only_when_its_item_is_asked_for(tmp_path):
     assert torch.equal(label, torch.tensor(2)), (
         "FolderDataset(folder)[1] returned the file's old contents after the file was rewritten: "
         "it loaded every file when it was built; read the file in __getitem__"
+    )
+    write_sample(tmp_path / "00001.pt", torch.full((3,), -4.0), torch.tensor(3))
+    features, label = dataset[1]
+    assert torch.equal(features, torch.full((3,), -4.0)) and torch.equal(label, torch.tensor(3)), (
+        "FolderDataset(folder)[1], read again after the file was rewritten a second time, "
+        "returned what the first read loaded: it keeps loaded samples, so memory grows with "
+        "every item read; load the file on every read, keep only the paths"
     )
 
 

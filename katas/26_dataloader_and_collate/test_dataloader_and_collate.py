@@ -50,6 +50,23 @@ def test_pad_collate_returns_the_true_lengths(lengths):
     assert_tensor(got, torch.tensor(lengths), call=f"pad_collate(batch of lengths {lengths})[1]")
 
 
+def test_pad_collate_counts_zeros_inside_a_sequence_as_part_of_it():
+    batch = [
+        (torch.tensor([3, 0, 0]), torch.tensor(0)),
+        (torch.tensor([0, 5]), torch.tensor(1)),
+        (torch.tensor([0]), torch.tensor(2)),
+    ]
+    padded, lengths, _ = pad_collate(batch)
+    expected = torch.tensor([[3, 0, 0], [0, 5, 0], [0, 0, 0]])
+    assert_tensor(padded, expected, call="pad_collate([([3, 0, 0], 0), ([0, 5], 1), ([0], 2)])[0]")
+    assert_tensor(
+        lengths,
+        torch.tensor([3, 2, 1]),
+        call="pad_collate([([3, 0, 0], 0), ([0, 5], 1), ([0], 2)])[1] (a 0 can be real data: "
+        "take each length from the sequence before padding, not by counting non-zeros)",
+    )
+
+
 def test_pad_collate_stacks_the_labels():
     batch = make_sequences([2, 4, 3, 1])
     _, _, labels = pad_collate(batch)
@@ -77,13 +94,16 @@ def test_sequence_loader_pads_each_batch_and_covers_every_sample():
 def test_sequence_loader_is_reproducible_for_a_seed():
     dataset = make_sequences([4, 2, 6, 1, 3, 5, 2, 2])
 
-    def lengths_of(seed):
-        return [lengths.tolist() for _, lengths, _ in sequence_loader(dataset, 2, seed)]
+    def lengths_of(seed, global_seed):
+        loader = sequence_loader(dataset, 2, seed)
+        torch.manual_seed(global_seed)  # the rest of a program uses the global RNG too
+        return [lengths.tolist() for _, lengths, _ in loader]
 
-    first, again, other = lengths_of(11), lengths_of(11), lengths_of(12)
+    first, again, other = lengths_of(11, 0), lengths_of(11, 1), lengths_of(12, 0)
     assert first == again, (
-        f"two loaders built with seed=11 gave different batches ({first} vs {again}): "
-        f"pass DataLoader a torch.Generator seeded with the seed"
+        f"two loaders built with seed=11 gave different batches ({first} vs {again}) when the "
+        f"global RNG was reseeded before iterating: pass DataLoader a torch.Generator seeded "
+        f"with the seed (torch.manual_seed(seed) is undone by any later use of the global RNG)"
     )
     assert first != other, "seeds 11 and 12 gave the same order: the seed is not used"
 
@@ -122,10 +142,17 @@ def test_balanced_sampler_reaches_every_minority_sample():
 
 def test_balanced_sampler_is_reproducible_for_a_seed():
     labels = torch.tensor([0, 0, 0, 1, 2, 2])
-    first = list(balanced_sampler(labels, 50, seed=5))
-    again = list(balanced_sampler(labels, 50, seed=5))
-    other = list(balanced_sampler(labels, 50, seed=6))
-    assert first == again, "two samplers with seed=5 drew different indices"
+
+    def draws(seed, global_seed):
+        sampler = balanced_sampler(labels, 50, seed=seed)
+        torch.manual_seed(global_seed)  # the rest of a program uses the global RNG too
+        return list(sampler)
+
+    first, again, other = draws(5, 0), draws(5, 1), draws(6, 0)
+    assert first == again, (
+        "two samplers with seed=5 drew different indices when the global RNG was reseeded "
+        "before drawing: give WeightedRandomSampler a torch.Generator seeded with the seed"
+    )
     assert first != other, "seeds 5 and 6 drew the same indices: the seed is not used"
 
 
@@ -162,8 +189,12 @@ def epoch(loader):
 
 
 def test_the_same_seed_gives_the_same_batches_and_workers_differ():
-    first_indices, first_noise = epoch(augmented_loader(NoisyDataset(), batch_size=2, seed=3))
-    again_indices, again_noise = epoch(augmented_loader(NoisyDataset(), batch_size=2, seed=3))
+    loader = augmented_loader(NoisyDataset(), batch_size=2, seed=3)
+    torch.manual_seed(1)  # the rest of a program uses the global RNG too
+    first_indices, first_noise = epoch(loader)
+    loader = augmented_loader(NoisyDataset(), batch_size=2, seed=3)
+    torch.manual_seed(2)
+    again_indices, again_noise = epoch(loader)
     assert sorted(first_indices.tolist()) == list(range(8)), "an epoch must read every index once"
     distinct = len({tuple(row) for row in first_noise.tolist()})
     assert distinct == 8, (
@@ -172,8 +203,9 @@ def test_the_same_seed_gives_the_same_batches_and_workers_differ():
         f"torch.utils.data.get_worker_info().seed"
     )
     assert torch.equal(first_indices, again_indices) and torch.equal(first_noise, again_noise), (
-        "two loaders built with seed=3 gave different batches: seed the DataLoader's generator, "
-        "and the workers' generators from get_worker_info().seed"
+        "two loaders built with seed=3 gave different batches (the global RNG was reseeded "
+        "before each epoch): seed the DataLoader's generator, and the workers' generators from "
+        "get_worker_info().seed"
     )
 
 

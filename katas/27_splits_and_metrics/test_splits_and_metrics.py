@@ -58,6 +58,19 @@ def test_split_is_the_same_for_the_same_seed_whatever_the_global_rng():
     assert first != other, "seeds 7 and 8 gave the same split: the seed is not used"
 
 
+def test_split_leaves_the_global_rng_alone():
+    torch.manual_seed(1)
+    split_dataset(TensorDataset(torch.arange(20)), [0.5, 0.5], seed=7)
+    after = torch.rand(3)
+    torch.manual_seed(1)
+    expected = torch.rand(3)
+    assert torch.equal(after, expected), (
+        "after split_dataset(..., seed=7) the global RNG gave different numbers than it would "
+        "have without the split: the split reseeded or drew from it (torch.manual_seed(seed) "
+        "resets everyone's random numbers); give random_split its own torch.Generator"
+    )
+
+
 # Task 2 -----------------------------------------------------------------------------------
 
 
@@ -161,6 +174,16 @@ def test_macro_f1_is_the_mean_of_the_class_f1s(n, num_classes, seed):
     got = macro_f1(predictions, targets, num_classes)
     assert isinstance(got, float), f"macro_f1 returned {type(got).__name__}, expected a float"
     assert abs(got - expected) < 1e-6, f"macro_f1(...) = {got}, expected {expected}"
+
+
+def test_macro_f1_averages_over_every_class_even_those_that_never_occur():
+    predictions, targets = torch.tensor([0, 1, 1, 2, 0]), torch.tensor([0, 1, 2, 2, 1])
+    expected = float(loop_scores(predictions, targets, 4)[2].mean())  # class 3 counts as 0
+    got = macro_f1(predictions, targets, 4)
+    assert abs(got - expected) < 1e-6, (
+        f"{call('macro_f1', predictions, targets, 4)} = {got}, expected {expected}: the mean "
+        f"of all 4 per-class F1s, class 3 (never predicted, never present) counting as 0"
+    )
 
 
 def test_macro_f1_punishes_ignoring_the_rare_class():

@@ -129,6 +129,27 @@ def test_evaluate_returns_the_eval_mode_loss_and_accuracy():
     )
 
 
+def test_evaluate_weights_every_batch_by_its_size():
+    model = nn.Linear(3, 2)
+    with torch.no_grad():  # always predicts class 0, with the same logits for every input
+        model.weight.zero_()
+        model.bias.copy_(torch.tensor([1.0, 0.0]))
+    inputs = torch.randn(10, 3, generator=torch.Generator().manual_seed(3))
+    targets = torch.tensor([0] * 8 + [1] * 2)  # batches of 4, 4, 2: accuracies 1, 1, 0
+    loader = DataLoader(TensorDataset(inputs, targets), batch_size=4)
+    got_loss, got_accuracy = evaluate(model, loader, nn.CrossEntropyLoss())
+    right, wrong = math.log(1 + math.exp(-1)), math.log(1 + math.exp(1))
+    expected_loss = (8 * right + 2 * wrong) / 10
+    assert got_accuracy == pytest.approx(0.8, abs=1e-6), (
+        f"evaluate gave accuracy {got_accuracy} for 8 right predictions out of 10 (batches of 4, "
+        f"4 and 2): count the correct predictions over every batch and divide by the 10 samples"
+    )
+    assert got_loss == pytest.approx(expected_loss, abs=1e-5), (
+        f"evaluate gave loss {got_loss:.5f}, expected {expected_loss:.5f}: weight each batch's "
+        f"loss by its size (the last batch holds 2 samples, not 4)"
+    )
+
+
 def test_evaluate_runs_in_eval_mode_without_autograd():
     model = Recorder()
     model.train()
@@ -218,3 +239,20 @@ def test_train_moons_reaches_95_percent_within_the_budget():
         f"scores {accuracy}: the history must describe the returned model"
     )
     assert history["train_loss"][-1] < history["train_loss"][0], "the training loss never fell"
+
+
+def test_train_moons_is_reproducible_for_a_seed():
+    # small sets keep the three runs cheap: only their reproducibility is checked here
+    train_set, val_set = make_moons(64, 0.15, seed=1001), make_moons(32, 0.15, seed=2001)
+    _, first = train_moons(train_set, val_set, seed=3)
+    torch.rand(7)  # other code used the global RNG in between
+    _, again = train_moons(train_set, val_set, seed=3)
+    _, other = train_moons(train_set, val_set, seed=4)
+    assert first["train_loss"] == pytest.approx(again["train_loss"], abs=1e-6), (
+        f"two runs of train_moons(..., seed=3) gave different training losses "
+        f"({first['train_loss'][:2]}... vs {again['train_loss'][:2]}...): seed the weights "
+        f"(torch.manual_seed(seed)) and the shuffling (a seeded generator) from `seed`"
+    )
+    assert first["train_loss"] != other["train_loss"], (
+        "train_moons gave the same training losses for seeds 3 and 4: the seed is not used"
+    )

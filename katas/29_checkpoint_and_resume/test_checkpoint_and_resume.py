@@ -157,3 +157,27 @@ def test_resumed_training_equals_uninterrupted_training(tmp_path, interrupt_afte
         f"the resumed run ends with lr {second[2].get_last_lr()}, the uninterrupted one with "
         f"{scheduler.get_last_lr()}"
     )
+
+
+def test_a_run_interrupted_twice_equals_uninterrupted_training(tmp_path):
+    model, optimizer, scheduler, loader, generator = build()
+    straight = train(model, optimizer, scheduler, loader, generator, 5, tmp_path / "straight.pt")
+
+    path = tmp_path / "resumed.pt"
+    first = train(*build(), 5, path, stop_after=2)  # epochs 1 and 2 (0 and 1, 0-based)
+    torch.manual_seed(999)
+    second = train(*build(model_seed=5, shuffle_seed=6), 5, path, stop_after=4)  # 3 and 4
+    torch.manual_seed(998)
+    last_run = build(model_seed=7, shuffle_seed=8)
+    third = train(*last_run, 5, path)  # epoch 5
+
+    assert [len(first), len(second), len(third)] == [2, 2, 1], (
+        f"train(..., epochs=5, stop_after=2), then resumed with stop_after=4, then resumed "
+        f"without it ran {len(first)}, {len(second)} and {len(third)} epochs, expected 2, 2 and 1: "
+        f"stop_after counts epochs of the whole run (stop once epoch 4 is saved), not of this call"
+    )
+    assert first + second + third == straight, (
+        f"epoch losses with interruptions after epochs 2 and 4: {first + second + third}\n"
+        f"without interruption: {straight}"
+    )
+    assert_same_parameters(last_run[0], model, "interrupted after epochs 2 and 4")

@@ -12,7 +12,7 @@ def split_dataset(dataset: Dataset, fractions: list[float], seed: int) -> list[S
     """Task 1. Split `dataset` at random into len(fractions) disjoint subsets that cover it, of
     sizes as torch.utils.data.random_split gives for these fractions (floor of fraction * N,
     the remainder handed out one by one from the first subset on). The same seed gives the same
-    split, whatever else used the global RNG before."""
+    split, whatever else used the global RNG before, and the global RNG is left alone."""
     # BEGIN SOLUTION: Task 1: random_split with a generator seeded from `seed`
     generator = torch.Generator().manual_seed(seed)
     return random_split(dataset, fractions, generator=generator)
