@@ -456,25 +456,20 @@ def run_pytest(
     extra: list[str] = (),
     capture: bool = True,
     timeout: float = 300,
+    fork: bool | None = None,
 ) -> Run:
     """Run pytest on `paths` in a fresh process and collect every test's outcome.
 
-    On Linux the process is a fork of this one, which keeps torch imported (see warm_up), so a
-    run costs the tests alone; elsewhere (macOS, Windows: forking after importing torch is not
-    safe there) it is a cold subprocess. With capture, the run's output is kept in Run.output
+    By default on Linux the process is a fork of this one, which keeps torch imported (see
+    warm_up), so a run costs the tests alone; elsewhere (macOS, Windows: forking after importing
+    torch is not safe there), or with fork=False, it is a cold subprocess. With capture, the run's output is kept in Run.output
     and the child never touches this process's stdin/stdout (xdist workers talk over them).
     """
     extra = list(extra)
     with tempfile.TemporaryDirectory(prefix="kata-run-") as tmp:
         result_file, log_file = Path(tmp, "result.json"), Path(tmp, "output.log")
-        if hasattr(os, "fork") and sys.platform == "linux":
-            code = _fork_run(
-                paths, extra, impl, result_file, log_file if capture else None, timeout
-            )
-        else:
-            code = _subprocess_run(
-                paths, extra, impl, result_file, log_file if capture else None, timeout
-            )
+        start = _fork_run if (can_fork() if fork is None else fork) else _subprocess_run
+        code = start(paths, extra, impl, result_file, log_file if capture else None, timeout)
         output = log_file.read_text(errors="replace") if log_file.exists() else ""
         if not result_file.exists():
             return Run(code, errors=[f"pytest did not finish (exit {code})"], output=output)
@@ -485,6 +480,10 @@ def run_pytest(
         data["errors"],
         output,
     )
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform == "linux"
 
 
 def _fork_run(paths, extra, impl, result_file, log_file, timeout) -> int:
@@ -803,7 +802,7 @@ def watch(kata: Kata | None) -> int:
     warm_up(vision=kata is not None and uses_torchvision(kata))
     if kata is None:
         kata = next((k for k in katas if _quick_status(k) != "passed"), katas[-1])
-    warm = hasattr(os, "fork") and sys.platform == "linux"
+    warm = can_fork()
     stamp = ROOT / ".venv" / ".katas-setup"
     stamp_mtime = stamp.stat().st_mtime if stamp.exists() else None
     watched = [kata.path, KATAS / "conftest.py", KATAS / "kata_helpers.py", ROOT / "scripts"]
@@ -814,10 +813,7 @@ def watch(kata: Kata | None) -> int:
         cold = not warm or any(c.endswith(".py") and "/scripts/" in c for c in changed)
         cold = cold or (stamp.exists() and stamp.stat().st_mtime != stamp_mtime)
         started = time.perf_counter()
-        if cold:
-            result = _subprocess_result([kata.rel], [])
-        else:
-            result = run_pytest([kata.rel], capture=False)
+        result = run_pytest([kata.rel], capture=False, fork=not cold, timeout=600)
         took = time.perf_counter() - started
         passed, failed = result.count("passed"), result.count("failed") + len(result.errors)
         verdict = (
@@ -840,20 +836,6 @@ def watch(kata: Kata | None) -> int:
 
 def _python_file(change, path: str) -> bool:
     return path.endswith(".py") and "__pycache__" not in path
-
-
-def _subprocess_result(paths, extra) -> Run:
-    with tempfile.TemporaryDirectory(prefix="kata-run-") as tmp:
-        result_file = Path(tmp, "result.json")
-        code = _subprocess_run(paths, extra, None, result_file, None, 600)
-        if not result_file.exists():
-            return Run(code, errors=["pytest did not finish"])
-        data = json.loads(result_file.read_text())
-        return Run(
-            data["exit_code"],
-            {k: TestResult(**v) for k, v in data["tests"].items()},
-            data["errors"],
-        )
 
 
 def _quick_status(kata: Kata) -> str:

@@ -345,3 +345,16 @@ def test_engine_needs_only_the_standard_library_to_start():
     code = "import sys; sys.path.insert(0, 'scripts'); import engine; print(sorted(set(sys.modules) & {'torch', 'pytest'}))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_a_cold_run_reports_the_same_outcomes_as_a_warm_one():
+    """fork=False is watch.sh's fallback and the only way on macOS and Windows."""
+    kata = engine.resolve("01", engine.discover())
+    warm = engine.run_pytest([kata.rel], impl=f"{kata.name}=solution", extra=["-p", "no:xdist"])
+    cold = engine.run_pytest(
+        [kata.rel], impl=f"{kata.name}=solution", extra=["-p", "no:xdist"], fork=False
+    )
+    assert {k: v.outcome for k, v in cold.tests.items()} == {
+        k: v.outcome for k, v in warm.tests.items()
+    }
+    assert cold.count("passed") > 0 and cold.count("failed") == 0
