@@ -26,6 +26,28 @@ def make_shapes(count: int, size: int = 16, seed: int = 0) -> tuple[torch.Tensor
     return images.unsqueeze(1), labels
 
 
+class BatchRecorder(nn.Module):
+    """A tiny classifier that records, at every call with gradients on, which images it saw
+    (image i holds the value i in every pixel) and whether it was in training mode."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(4, 3)
+        self.batches: list[list[int]] = []
+        self.modes: list[bool] = []
+
+    def forward(self, images):
+        if torch.is_grad_enabled():
+            self.batches.append(images[:, 0, 0, 0].round().long().tolist())
+            self.modes.append(self.training)
+        return self.linear(images.flatten(1))
+
+
+def numbered_images(count: int) -> tuple[torch.Tensor, torch.Tensor]:
+    images = torch.arange(count).float().view(count, 1, 1, 1).expand(count, 1, 2, 2)
+    return images.contiguous(), torch.arange(count) % 3
+
+
 @pytest.fixture(scope="module")
 def trained():
     """The learner's model after the budget: 4 epochs over 640 images (80 steps of 32)."""
@@ -38,7 +60,15 @@ def trained():
 
 @pytest.mark.parametrize(
     ("size", "kernel_size", "stride", "padding"),
-    [(16, 3, 1, 1), (16, 2, 2, 0), (15, 2, 2, 0), (32, 5, 1, 0), (7, 3, 2, 1), (28, 4, 3, 2)],
+    [
+        (16, 3, 1, 1),
+        (16, 2, 2, 0),
+        (15, 2, 2, 0),
+        (32, 5, 1, 0),
+        (7, 3, 2, 1),
+        (28, 4, 3, 2),
+        (11, 3, 3, 0),
+    ],
 )
 def test_conv_output_size_matches_what_conv2d_gives(size, kernel_size, stride, padding):
     conv = nn.Conv2d(1, 1, kernel_size, stride=stride, padding=padding)
@@ -103,6 +133,41 @@ def test_train_returns_one_float_loss_per_step():
     )
     assert all(isinstance(loss, float) for loss in losses), (
         "the losses should be Python floats (loss.item()), not tensors"
+    )
+
+
+def test_train_visits_every_image_once_per_epoch_in_a_new_order():
+    images, labels = numbered_images(20)
+    model = BatchRecorder()
+    train(model, images, labels, epochs=3, batch_size=8, lr=1e-3)
+    sizes = [len(b) for b in model.batches]
+    assert sizes == [8, 8, 4] * 3, (
+        f"train(model, 20 images, epochs=3, batch_size=8) called the model on batches of sizes "
+        f"{sizes}, expected [8, 8, 4] in each of the 3 epochs"
+    )
+    epochs = [[i for batch in model.batches[3 * e : 3 * e + 3] for i in batch] for e in range(3)]
+    for e, seen in enumerate(epochs):
+        assert sorted(seen) == list(range(20)), (
+            f"epoch {e + 1} of train(...) saw the images {seen}: an epoch must visit each of the "
+            f"20 images exactly once (shuffle the indices, then cut them into batches; do not "
+            f"draw batches at random with replacement)"
+        )
+    shuffled = epochs[0] != list(range(20)) and len({tuple(seen) for seen in epochs}) > 1
+    assert shuffled, (
+        f"train(...) visited the images in the orders {epochs}: shuffle them, anew every epoch"
+    )
+
+
+def test_train_puts_a_model_left_in_eval_mode_back_in_training_mode():
+    images, labels = numbered_images(8)
+    model = BatchRecorder()
+    model.eval()
+    train(model, images, labels, epochs=1, batch_size=4, lr=1e-3)
+    always_training = bool(model.modes) and all(model.modes)
+    assert always_training, (
+        f"train(...) ran a model that predict(...) had left in eval mode in these modes "
+        f"(True = training): {model.modes}. Call model.train() before the first step, or dropout "
+        f"stays off and batch norm never updates its statistics."
     )
 
 

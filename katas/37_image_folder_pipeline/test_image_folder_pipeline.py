@@ -176,6 +176,22 @@ def test_loader_shuffle_is_reproducible_from_the_seed(root):
     )
 
 
+def test_loader_order_ignores_random_numbers_drawn_before_iterating(root):
+    dataset = load_image_folder(root, plain_pipeline(4))
+    quiet = torch.cat([labels for _, labels in make_loader(dataset, 3, shuffle=True, seed=7)])
+    loader = make_loader(dataset, 3, shuffle=True, seed=7)
+    torch.manual_seed(123)  # other code (a model's initialisation, say) uses the global RNG
+    torch.randn(1000)
+    busy = torch.cat([labels for _, labels in loader])
+    assert_tensor(
+        busy,
+        quiet,
+        call="labels of make_loader(dataset, 3, shuffle=True, seed=7) after other code drew "
+        "random numbers (the order must depend on the seed alone: give the DataLoader a "
+        "torch.Generator of its own; torch.manual_seed(seed) is not enough)",
+    )
+
+
 def test_channel_mean_std_over_uneven_batches(root):
     dataset = load_image_folder(root, plain_pipeline(6))
     everything = torch.stack([dataset[i][0] for i in range(len(dataset))])  # (10, 3, 6, 6)

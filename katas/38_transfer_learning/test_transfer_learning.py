@@ -168,6 +168,11 @@ def test_train_head_fits_the_head_and_leaves_the_backbone_exactly_alone(pretrain
     assert isinstance(losses, list) and len(losses) == 12, (
         f"train_head(..., steps=12) returned {losses!r}, expected 12 losses"
     )
+    floats = all(isinstance(loss, float) for loss in losses)
+    assert floats, (
+        "train_head should return the losses as Python floats (loss.item()), not tensors: a "
+        "list of tensors keeps every step's graph alive"
+    )
     after = backbone_state(model)
     changed = [k for k in before if not torch.equal(after[k], before[k])]
     assert not changed, (
@@ -179,6 +184,41 @@ def test_train_head_fits_the_head_and_leaves_the_backbone_exactly_alone(pretrain
     )
     assert losses[-1] < 0.5 * losses[0], (
         f"the loss went from {losses[0]:.3f} to {losses[-1]:.3f}: the head did not learn"
+    )
+
+
+def adam_on_the_head(model: nn.Module, images, labels, steps: int, lr: float) -> list[float]:
+    """The losses that `steps` full-batch Adam(lr) steps on the head alone give, computed on
+    the backbone's features (evaluation mode, no gradients), each before its update."""
+    head = copy.deepcopy(model.fc)
+    body = copy.deepcopy(model).eval()
+    body.fc = nn.Identity()
+    with torch.no_grad():
+        features = body(images)  # (B, 3, H, W) -> (B, 512)
+    optimizer = torch.optim.Adam(head.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        loss = nn.functional.cross_entropy(head(features), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+def test_train_head_takes_steps_of_one_adam_optimizer(pretrained):
+    model = fresh_copy(pretrained, 5)
+    images, labels = images_and_labels(10, 5, seed=9)
+    expected = adam_on_the_head(model, images, labels, steps=8, lr=3e-3)
+    losses = train_head(model, images, labels, steps=8, lr=3e-3)
+    assert_tensor(
+        torch.tensor(losses, dtype=torch.float64),
+        torch.tensor(expected, dtype=torch.float64),
+        call="train_head(model, 10 images, labels, steps=8, lr=3e-3), the loss of each step "
+        "(expected: one torch.optim.Adam(head parameters, lr) built once, gradients zeroed every "
+        "step, mean cross-entropy, each loss taken before its step's update)",
+        rtol=1e-4,
+        atol=1e-4,
     )
 
 

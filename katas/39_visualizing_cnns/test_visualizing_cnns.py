@@ -51,8 +51,11 @@ def reference_grad_cam(model, image, target):
 def test_feature_maps_are_the_outputs_of_the_chosen_layers():
     model, images = small_cnn(), torch.stack([an_image(1), an_image(2)])
     maps = collect_feature_maps(model, {"first conv": model[0], "second relu": model[3]}, images)
-    assert isinstance(maps, dict) and sorted(maps) == ["first conv", "second relu"], (
-        f"collect_feature_maps(...) returned {maps!r}, expected a dict with the layers' names"
+    keys = sorted(maps) if isinstance(maps, dict) else type(maps).__name__
+    assert keys == ["first conv", "second relu"], (
+        f"collect_feature_maps(model, {{'first conv': ..., 'second relu': ...}}, images) returned "
+        f"{'a dict with the keys ' if isinstance(maps, dict) else 'a '}{keys}, expected a dict "
+        f"with the layers' names (a lambda in a loop sees the loop's last name: bind it)"
     )
     with torch.no_grad():
         assert_tensor(
@@ -146,6 +149,20 @@ def test_grad_cam_equals_the_reference(seed, target):
         result, expected, call=call("grad_cam", "model", "model[2]", image, target), atol=1e-5
     )
     assert not model[2]._forward_hooks, "grad_cam left a forward hook on the layer"
+
+
+def test_grad_cam_of_a_layer_that_never_fires_is_all_zeros():
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(72, 2))
+    with torch.no_grad():
+        model[0].weight.zero_()
+        model[0].bias.fill_(-1.0)  # every pre-activation is -1: the ReLU's output is all zeros
+    image = torch.rand(1, 6, 6, generator=torch.Generator().manual_seed(15))
+    assert_tensor(
+        grad_cam(model, model[1], image, target=0),
+        torch.zeros(6, 6),
+        call="grad_cam(model, relu that outputs only zeros, image (1, 6, 6), 0) (an all-zero "
+        "map must stay zero, not become 0 / 0 = nan)",
+    )
 
 
 def test_grad_cam_highlights_the_object():

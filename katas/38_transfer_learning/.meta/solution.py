@@ -60,7 +60,8 @@ def train_head(
 ) -> list[float]:
     """Task 5. Train only the head for `steps` full-batch steps of Adam(lr) with cross-entropy;
     the backbone (its parameters AND its batch-norm running statistics) must come out exactly
-    as it went in. images (B, 3, H, W) float32, labels (B,) int64. Returns the loss per step."""
+    as it went in. images (B, 3, H, W) float32, labels (B,) int64. Returns the loss of every
+    step (computed before its update) as Python floats."""
     # BEGIN SOLUTION: Task 5: freeze, model.eval() for the batch norms, optimise model.fc only
     freeze_backbone(model)
     # In train mode, BatchNorm updates its running mean and var on every forward even with
