@@ -1,9 +1,10 @@
 """The kata engine: the one module the scripts share.
 
 Parts, in order: discovery (katas and their metadata), stubs (generated from the solution),
-names (what a learner may type for a kata), manifest (hashes of the test files), implementations
-(loading a solution, stub or mistake in place of the learner's file), running (pytest in a warm
-fork), and reporting (the progress board, JSON and Markdown).
+names (what a learner may type for a kata), manifest (hashes of the test files), reset (restore
+stubs, saving the learner's file first), implementations (a solution, stub or mistake loaded in
+place of the learner's file), running (pytest in a warm fork), reporting (the README catalogue;
+grades as a board, JSON, Markdown and annotations), solution reveal, watch, command line.
 
 Everything down to "running" uses the standard library alone, so listing, stub generation and
 reset work before .venv exists and start instantly.
