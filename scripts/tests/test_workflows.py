@@ -291,3 +291,15 @@ def test_gpu_suites_run_on_cuda_and_rocm_self_hosted_runners():
     assert not any(w == "-n" or w.startswith("--numprocesses") for c in commands for w in c), (
         "one GPU per runner: no parallel pytest workers on it"
     )
+
+
+def test_dependabot_config_validates_and_keeps_the_actions_current():
+    config = ROOT / ".github" / "dependabot.yml"
+    result = subprocess.run(
+        [ROOT / ".venv/bin/check-jsonschema", "--builtin-schema", "vendor.dependabot", config],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    ecosystems = [u["package-ecosystem"] for u in yaml.safe_load(config.read_text())["updates"]]
+    assert "github-actions" in ecosystems
