@@ -1,7 +1,9 @@
 """Shared pytest setup for every kata: accelerator markers, the device fixture, seeds, thread
-limits, and failure reports that speak to the learner. Keep torchvision out of here: importing
-it costs seconds on every run."""
+limits, a learner's file that always imports, and failure reports that speak to the learner.
+Keep torchvision out of here: importing it costs seconds on every run."""
 
+import importlib.machinery
+import importlib.util
 import os
 import random
 import sys
@@ -10,17 +12,105 @@ from pathlib import Path
 import pytest
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-import engine
+KATAS = Path(__file__).resolve().parent
+sys.path.insert(0, str(KATAS.parent / "scripts"))
+from engine.discovery import discover  # noqa: E402
+from engine.impls import install_impl_from_env  # noqa: E402
 
-# The check swaps in a solution, stub or mistake (KATA_IMPL) before any test imports the kata.
-engine.install_impl_from_env()
-
-# pytest-xdist workers share the cores: each gets its share of torch's threads.
+# The engine gives each child its share of the cores; pytest-xdist workers share them too.
+_threads = os.environ.get("KATAS_THREADS")
 _workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-torch.set_num_threads(max(1, (os.cpu_count() or 1) // _workers))
+torch.set_num_threads(int(_threads) if _threads else max(1, (os.cpu_count() or 1) // _workers))
 
 ACCELERATOR_MARKERS = ("gpu", "cuda", "rocm", "mps", "xpu")
+KATA_FILES = {k.slug: k for k in discover(KATAS)}
+
+
+# --- the learner's file: it always imports, so every test gets its own message ----------------
+
+
+class LearnerFileError(Exception):
+    """The learner's file cannot be imported, or lacks a name the tests need."""
+
+
+class _Unavailable:
+    """Stands in for a name the tests import from a learner's file that failed to import or
+    lacks it: using it raises LearnerFileError with the message, so each test reports it."""
+
+    def __init__(self, message: str) -> None:
+        self._message = message
+
+    def __call__(self, *args, **kwargs):
+        raise LearnerFileError(self._message)
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise LearnerFileError(self._message)
+
+
+def _import_failure(kata, error: BaseException) -> str:
+    where = f"katas/{kata.name}/{kata.stub.name}"
+    line = getattr(error, "lineno", None)
+    if not isinstance(error, SyntaxError):
+        frames = [f for f in _frames(error.__traceback__) if f[0] == str(kata.stub)]
+        line = frames[-1][1] if frames else None
+    at = f", line {line}" if line else ""
+    return (
+        f"{where} cannot be imported{at}: {type(error).__name__}: {error}\n"
+        f"  Every test of this kata fails until the file imports; fix{at or ' it'} and save."
+    )
+
+
+def _frames(tb):
+    while tb is not None:
+        yield tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+
+
+def _missing(kata, name: str) -> str:
+    return (
+        f"`{name}` is missing from katas/{kata.name}/{kata.stub.name}: define it as the README "
+        f"describes (scripts/reset.sh --help says how to start again without losing your file)."
+    )
+
+
+class _LearnerLoader(importlib.machinery.SourceFileLoader):
+    def exec_module(self, module) -> None:
+        kata = KATA_FILES[self.name]
+        try:
+            super().exec_module(module)
+        except Exception as error:  # a syntax error, a failing import, any crash at import
+            message = _import_failure(kata, error)
+            module.__getattr__ = lambda name: _dunder_or(name, message)
+            return
+        if "__getattr__" not in vars(module):
+            module.__getattr__ = lambda name: _dunder_or(name, _missing(kata, name))
+
+
+def _dunder_or(name: str, message: str):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return _Unavailable(message)
+
+
+class _LearnerFinder:
+    """Imports a kata's slug from its folder through _LearnerLoader."""
+
+    def find_spec(self, name, path=None, target=None):
+        kata = KATA_FILES.get(name)
+        if kata is None or not kata.stub.is_file():
+            return None
+        loader = _LearnerLoader(name, str(kata.stub))
+        return importlib.util.spec_from_file_location(name, kata.stub, loader=loader)
+
+
+sys.meta_path.insert(0, _LearnerFinder())
+# The check swaps in a solution, stub or mistake (KATA_IMPL) before any test imports the kata.
+install_impl_from_env()
+
+
+# --- accelerators ------------------------------------------------------------------------------
 
 
 def accelerator() -> torch.device | None:
@@ -57,7 +147,7 @@ def pytest_runtest_setup(item):
         if item.config.getoption("--require-gpu") and (marker == "gpu" or accelerator() is None):
             pytest.fail(
                 f"--require-gpu: this test needs {marker}, but torch sees no accelerator "
-                f"(torch {torch.__version__}; check the driver and that the container sees the GPU)",
+                f"(torch {torch.__version__}; scripts/doctor.sh says what is missing)",
                 pytrace=False,
             )
         pytest.skip(f"needs {marker}, which this machine does not have")
@@ -75,29 +165,65 @@ def _fixed_seeds():
     random.seed(0)
 
 
-def _kata_of(path: Path) -> tuple[str, str]:
-    folder = path.parent.name
-    return folder, folder[3:]
+# --- failure reports in the learner's terms ------------------------------------------------------
+
+
+def _entries_in(excinfo, path: Path):
+    return [e for e in excinfo.traceback if Path(str(e.path)) == path]
+
+
+def _describe(value) -> str:
+    from kata_helpers import describe
+
+    return describe(value)
+
+
+def _crash(kata, excinfo) -> str | None:
+    """Which call into the learner's file raised, with its arguments, and where."""
+    entries = _entries_in(excinfo, kata.stub)
+    if not entries:
+        return None
+    first, last = entries[0], entries[-1]
+    code = first.frame.code.raw
+    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    values = first.frame.f_locals
+    args = ", ".join(f"{n}={_describe(values[n])}" for n in names if n in values and n != "self")
+    source = str(last.statement).strip() if last.statement else ""
+    return (
+        f"`{first.name}({args})` raised {excinfo.typename}: {excinfo.value}\n"
+        f"  at katas/{kata.name}/{kata.stub.name}, line {last.lineno + 1}: {source}"
+    )
+
+
+def _assertion(item, excinfo) -> str | None:
+    """The test's or the helper's own message, without pytest's introspection after it."""
+    text = str(excinfo.value)
+    if not text or text.startswith("assert "):
+        return None  # no message of ours: pytest's introspection is the message
+    lines = text.splitlines()
+    cut = next((i for i, line in enumerate(lines) if line.startswith("assert ")), len(lines))
+    test_lines = _entries_in(excinfo, Path(item.path))
+    at = f"{Path(item.path).name}:{test_lines[-1].lineno + 1}" if test_lines else item.name
+    return "\n".join(lines[:cut]) + f"\n  (test: {item.name}, {at})"
 
 
 def _learner_message(item, excinfo) -> str | None:
-    folder, slug = _kata_of(Path(item.path))
-    where = f"katas/{folder}/{slug}.py"
+    kata = KATA_FILES.get(Path(item.path).parent.name[3:])
+    if kata is None:
+        return None
+    if excinfo.errisinstance(LearnerFileError):
+        return f"{excinfo.value}\n  (test: {item.name})"
     if excinfo.errisinstance(NotImplementedError):
-        frames = [e for e in excinfo.traceback if Path(str(e.path)).name != Path(item.path).name]
+        frames = _entries_in(excinfo, kata.stub)
         function = frames[-1].name if frames else "?"
         hint = str(excinfo.value) or "see the README's tasks"
         return (
-            f"Implement `{function}` in {where}: it still raises NotImplementedError.\n"
-            f"  {hint}\n  (test: {item.name}; the task is in katas/{folder}/README.md)"
+            f"To do: implement `{function}` in katas/{kata.name}/{kata.stub.name}.\n"
+            f"  {hint}\n  (test: {item.name}; scripts/hint.sh {kata.number:02d} gives a hint)"
         )
-    if excinfo.errisinstance(AttributeError) and f"module '{slug}'" in str(excinfo.value):
-        name = str(excinfo.value).rsplit("'", 2)[-2]
-        return (
-            f"`{name}` is missing from {where}: define it as the README describes "
-            f"(scripts/reset.sh {folder[:2]} restores the stub, saving your file first)."
-        )
-    return None
+    if excinfo.errisinstance(AssertionError):
+        return _assertion(item, excinfo)
+    return _crash(kata, excinfo)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -108,23 +234,3 @@ def pytest_runtest_makereport(item, call):
         if message:
             report.longrepr = message
     return report
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_make_collect_report(collector):
-    report = yield
-    text = str(report.longrepr or "")
-    if report.failed and "cannot import name" in text:
-        folder, slug = _kata_of(Path(collector.path))
-        names = sorted(set(_names_after("cannot import name '", text)))
-        report.longrepr = (
-            f"{', '.join(f'`{n}`' for n in names)} missing from katas/{folder}/{slug}.py: "
-            f"define {'it' if len(names) == 1 else 'them'} as the README describes "
-            f"(scripts/reset.sh {folder[:2]} restores the stub, saving your file first)."
-        )
-    return report
-
-
-def _names_after(prefix: str, text: str):
-    for part in text.split(prefix)[1:]:
-        yield part.split("'", 1)[0]

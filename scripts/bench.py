@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import engine
+from engine.discovery import ROOT, Kata, discover
+from engine.running import run_pytest, warm_up
 
-ROOT = engine.ROOT
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
@@ -44,7 +44,7 @@ def setup_fresh(warm_cache: bool) -> float:
         return timed(["scripts/setup.sh", "--vendor", "cpu"], cwd=clone, env=env)
 
 
-def one_kata_cold(kata: engine.Kata) -> float:
+def one_kata_cold(kata: Kata) -> float:
     env = {"KATA_IMPL": f"{kata.name}=solution"}
     return median(
         [
@@ -54,7 +54,7 @@ def one_kata_cold(kata: engine.Kata) -> float:
     )
 
 
-def watch_latency(kata: engine.Kata) -> float:
+def watch_latency(kata: Kata) -> float:
     """Seconds from saving a correct solution to watch.sh printing its verdict."""
     with tempfile.TemporaryDirectory(prefix="kata-bench-") as tmp:
         copy = Path(tmp, "repo")
@@ -91,11 +91,11 @@ def whole_check() -> float:
 
 
 def slowest_katas(n: int) -> list[tuple[float, str]]:
-    engine.warm_up(vision=True)
+    warm_up(vision=True)
     times = []
-    for kata in engine.discover():
+    for kata in discover():
         started = time.perf_counter()
-        engine.run_pytest([kata.rel], impl=f"{kata.name}=solution", extra=["-p", "no:xdist"])
+        run_pytest([kata.rel], impl=f"{kata.name}=solution")
         times.append((time.perf_counter() - started, kata.name))
     return sorted(times, reverse=True)[:n]
 
@@ -108,7 +108,7 @@ def main() -> int:
     parser.add_argument("--write", metavar="FILE", help="also write the table (Markdown) to FILE")
     args = parser.parse_args()
 
-    first = engine.discover()[0]
+    first = discover()[0]
     rows = [("floor: python -c 'import torch'", floor())]
     if not args.skip_setup:
         cache = "warm" if args.warm_cache else "empty"
@@ -123,7 +123,7 @@ def main() -> int:
 
     lines = [
         f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} on {os.cpu_count()} cores, "
-        f"Python {sys.version.split()[0]}, {len(engine.discover())} katas.",
+        f"Python {sys.version.split()[0]}, {len(discover())} katas.",
         "",
         "| what | seconds |",
         "| --- | --- |",

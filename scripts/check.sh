@@ -45,7 +45,7 @@ fi
 if [ ${#only[@]} -gt 0 ]; then
   folders=()
   for name in "${only[@]}"; do
-    folders+=("katas/$("$VENV_PYTHON" scripts/engine.py which "$name")")
+    folders+=("katas/$("$VENV_PYTHON" scripts/engine which "$name")")
   done
   step "ruff: ${folders[*]}"
   "$bin/ruff" check "${folders[@]}"

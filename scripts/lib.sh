@@ -36,15 +36,21 @@ ensure_venv() {
   fi
 }
 
-# Run an engine command the way a script named PROG offers it. --help needs no venv; the rest
-# runs in .venv (made first when missing), because it runs the tests.
+# Run an engine command as scripts/COMMAND.sh offers it, in .venv (made first when missing)
+# because it runs the tests; --help needs no venv.
 engine() {
+  local command=$1 arg
+  shift
+  for arg in "$@"; do
+    case "$arg" in -h | --help) engine_stdlib "$command" "$@" ;; esac
+  done
+  ensure_venv ""
+  KATAS_PROG="scripts/$command.sh" exec "$VENV_PYTHON" "$KATAS_ROOT/scripts/engine" "$command" "$@"
+}
+
+# Run an engine command that needs the standard library only (no .venv, no torch).
+engine_stdlib() {
   local command=$1
   shift
-  local python=$VENV_PYTHON arg
-  for arg in "$@"; do
-    case "$arg" in -h | --help) python=$(system_python) ;; esac
-  done
-  [ "$python" = "$VENV_PYTHON" ] && ensure_venv ""
-  KATAS_PROG="scripts/$command.sh" exec "$python" "$KATAS_ROOT/scripts/engine.py" "$command" "$@"
+  KATAS_PROG="scripts/$command.sh" exec "$(system_python)" "$KATAS_ROOT/scripts/engine" "$command" "$@"
 }

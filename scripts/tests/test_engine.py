@@ -5,7 +5,8 @@ import subprocess
 
 import pytest
 
-import engine
+from engine.discovery import ROOT, UnknownKata, discover, resolve
+from engine.stubs import LINE_LENGTH, StubError, generate_stub
 
 SOLUTION = '''"""A kata."""
 
@@ -31,7 +32,7 @@ class Box:
 
 
 def test_stub_replaces_each_region_by_a_raise_with_its_message():
-    stub = engine.generate_stub(SOLUTION)
+    stub = generate_stub(SOLUTION)
     assert 'raise NotImplementedError("Task 1: pi r squared")' in stub
     assert '        raise NotImplementedError("Task 2: keep a list")' in stub
     assert "math.pi" not in stub and "SOLUTION" not in stub
@@ -40,24 +41,24 @@ def test_stub_replaces_each_region_by_a_raise_with_its_message():
 
 def test_a_region_without_a_message_is_dropped():
     solution = "import torch\n# BEGIN SOLUTION\nimport math\n# END SOLUTION\n\n\ndef f():\n    # BEGIN SOLUTION: do it\n    return math.pi\n    # END SOLUTION\n"
-    stub = engine.generate_stub(solution)
+    stub = generate_stub(solution)
     assert "import math" not in stub and "import torch" in stub
     ast.parse(stub)
 
 
 def test_a_long_message_is_wrapped_into_valid_formatted_python(tmp_path):
     message = "Task 3: " + " ".join(["a rather long hint"] * 12)
-    stub = engine.generate_stub(
+    stub = generate_stub(
         f"def f():\n    # BEGIN SOLUTION: {message}\n    return 1\n    # END SOLUTION\n"
     )
-    assert max(len(line) for line in stub.splitlines()) <= engine.LINE_LENGTH
+    assert max(len(line) for line in stub.splitlines()) <= LINE_LENGTH
     namespace = {}
     exec(stub, namespace)
     with pytest.raises(NotImplementedError) as raised:
         namespace["f"]()
     assert str(raised.value) == message
     (tmp_path / "stub.py").write_text(stub)
-    ruff = engine.ROOT / ".venv" / "bin" / "ruff"
+    ruff = ROOT / ".venv" / "bin" / "ruff"
     formatted = subprocess.run(
         [ruff, "format", "--check", "--line-length", "100", tmp_path / "stub.py"]
     )
@@ -73,12 +74,12 @@ def test_a_long_message_is_wrapped_into_valid_formatted_python(tmp_path):
     ],
 )
 def test_malformed_regions_are_reported_with_their_line(solution, problem):
-    with pytest.raises(engine.StubError, match=problem):
-        engine.generate_stub(solution, "k/.meta/solution.py")
+    with pytest.raises(StubError, match=problem):
+        generate_stub(solution, "k/.meta/solution.py")
 
 
 def test_names_resolve_by_number_folder_or_slug():
-    katas = engine.discover()
+    katas = discover()
     first = katas[0]
     for name in [
         str(first.number),
@@ -87,18 +88,18 @@ def test_names_resolve_by_number_folder_or_slug():
         first.slug,
         f"katas/{first.name}/",
     ]:
-        assert engine.resolve(name, katas) == first
+        assert resolve(name, katas) == first
 
 
 @pytest.mark.parametrize("name", ["", "0", "999", "..", "../scripts", "/etc/passwd", "katas/../x"])
 def test_names_that_are_no_kata_are_refused(name):
-    with pytest.raises(engine.UnknownKata):
-        engine.resolve(name, engine.discover())
+    with pytest.raises(UnknownKata):
+        resolve(name, discover())
 
 
 @pytest.mark.parametrize("message", ['Task 1: call it "x"', "Task 2: it's é", "Task 3: a \\ b"])
 def test_messages_are_quoted_as_the_formatter_writes_them(tmp_path, message):
-    stub = engine.generate_stub(
+    stub = generate_stub(
         f"def f():\n    # BEGIN SOLUTION: {message}\n    return 1\n    # END SOLUTION\n"
     )
     namespace = {}
@@ -106,5 +107,5 @@ def test_messages_are_quoted_as_the_formatter_writes_them(tmp_path, message):
     with pytest.raises(NotImplementedError, match="Task"):
         namespace["f"]()
     (tmp_path / "stub.py").write_text(stub)
-    ruff = engine.ROOT / ".venv" / "bin" / "ruff"
+    ruff = ROOT / ".venv" / "bin" / "ruff"
     assert subprocess.run([ruff, "format", "--check", tmp_path / "stub.py"]).returncode == 0, stub

@@ -10,20 +10,21 @@ import tomllib
 
 import pytest
 
-import engine
+from engine import discovery, hints, running
+from engine.stubs import expected_stub
 
-KATAS = engine.discover()
+KATAS = discovery.discover()
 PARTIAL = bool(os.environ.get("KATAS_ONLY"))
 if PARTIAL:
-    KATAS = [engine.resolve(n, KATAS) for n in os.environ["KATAS_ONLY"].split(",")]
+    KATAS = [discovery.resolve(n, KATAS) for n in os.environ["KATAS_ONLY"].split(",")]
 MISTAKES = [(k, m.stem) for k in KATAS for m in k.mistakes]
 by_name = pytest.mark.parametrize("kata", KATAS, ids=lambda k: k.name)
 
-engine.warm_up(vision=any(engine.uses_torchvision(k) for k in KATAS))
+running.warm_up(vision=any(running.uses_torchvision(k) for k in KATAS))
 
 
 def run(kata, impl):
-    return engine.run_pytest([kata.rel], impl=f"{kata.name}={impl}")
+    return running.run_pytest([kata.rel], impl=f"{kata.name}={impl}")
 
 
 def _report(result) -> str:
@@ -67,32 +68,32 @@ def test_every_mistake_fails_some_test(kata, mistake):
 
 @by_name
 def test_committed_stub_equals_the_generated_one(kata):
-    assert kata.stub.is_file(), f"{kata.stub} is missing: run python3 scripts/engine.py stubs"
-    assert kata.stub.read_text() == engine.expected_stub(kata), (
-        f"{kata.stub.relative_to(engine.ROOT)} differs from the stub generated from "
-        f".meta/solution.py: run python3 scripts/engine.py stubs"
+    assert kata.stub.is_file(), f"{kata.stub} is missing: run python3 scripts/engine stubs"
+    assert kata.stub.read_text() == expected_stub(kata), (
+        f"{kata.stub.relative_to(discovery.ROOT)} differs from the stub generated from "
+        f".meta/solution.py: run python3 scripts/engine stubs"
     )
 
 
 @by_name
 def test_anatomy_is_complete(kata):
     for path in [kata.path / "README.md", kata.stub, kata.test, kata.solution]:
-        assert path.is_file(), f"{path.relative_to(engine.ROOT)} is missing"
+        assert path.is_file(), f"{path.relative_to(discovery.ROOT)} is missing"
     assert len(kata.mistakes) >= 2, f"{kata.name}: needs at least two .meta/mistakes/*.py"
     assert "# BEGIN SOLUTION" in kata.solution.read_text(), f"{kata.name}: no region to fill in"
-    readme = (kata.path / "README.md").read_text()
-    assert "<details>" in readme, f"{kata.name}: README has no hints in <details>"
+    problems = hints.parse(kata.readme.read_text())[1]
+    assert not problems, f"{kata.name}: the README's hints: " + "; ".join(problems)
 
 
 @by_name
 def test_metadata_is_complete(kata):
     meta = tomllib.loads((kata.path / ".meta" / "kata.toml").read_text())
     assert isinstance(meta.get("title"), str) and meta["title"]
-    assert meta.get("level") in engine.LEVELS
+    assert meta.get("level") in discovery.LEVELS
     assert isinstance(meta.get("topics"), list) and meta["topics"]
     assert isinstance(meta.get("minutes"), int) and meta["minutes"] > 0
     assert meta.get("accelerator") in ("none", "optional", "required")
-    known = {k.slug for k in engine.discover()}
+    known = {k.slug for k in discovery.discover()}
     for prerequisite in meta.get("prerequisites", []):
         assert PARTIAL or prerequisite in known, (
             f"{kata.name}: unknown prerequisite {prerequisite!r}"
@@ -105,7 +106,7 @@ def test_metadata_is_complete(kata):
 
 
 def test_numbers_and_slugs_are_unique():
-    katas = engine.discover()
+    katas = discovery.discover()
     numbers = [k.number for k in katas]
     slugs = [k.slug for k in katas]
     assert len(set(numbers)) == len(numbers), f"two katas share a number: {numbers}"
@@ -119,7 +120,7 @@ def test_numbers_and_slugs_are_unique():
 def test_slug_shadows_no_other_module(kata):
     slug = kata.slug
     assert slug not in sys.stdlib_module_names, f"{slug} shadows the standard library's module"
-    assert slug not in engine.RESERVED, f"{slug} is a name the test machinery uses"
+    assert slug not in discovery.RESERVED, f"{slug} is a name the test machinery uses"
     sys.path_importer_cache.clear()
     saved = sys.path[:]
     try:

@@ -7,23 +7,26 @@ import sys
 
 import pytest
 
-import engine
+from engine import manifest
+from engine.discovery import ROOT, discover
+from engine.reports import readme_with_catalogue
+from engine.running import collect_ids, warm_up
 
-ROOT = engine.ROOT
 VENDORS = {"cpu": "cpu", "cuda": "cu130", "rocm": "rocm7.2", "xpu": "xpu"}
 TORCH, TORCHVISION = "2.14.1", "0.29.1"
 
 
-def test_test_manifest_lists_the_current_test_files():
-    assert engine.MANIFEST.read_text() == engine.render_manifest(), (
-        "katas/tests.sha256 is out of date: run python3 scripts/engine.py manifest"
+def test_the_manifest_records_every_grader_file_and_every_katas_tests():
+    warm_up()
+    assert manifest.MANIFEST.read_text() == manifest.render(collect_ids(discover())), (
+        "katas/manifest.json is out of date: run python3 scripts/engine manifest"
     )
 
 
 def test_readme_catalogue_is_generated_from_the_katas():
     readme = (ROOT / "README.md").read_text()
-    assert engine.readme_with_catalogue(readme) == readme, (
-        "README.md's catalogue is out of date: run python3 scripts/engine.py catalogue"
+    assert readme_with_catalogue(readme) == readme, (
+        "README.md's catalogue is out of date: run python3 scripts/engine catalogue"
     )
 
 

@@ -4,7 +4,6 @@ solution waits for a pass, watch re-runs on save, and every bad name exits 2 cha
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -12,59 +11,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from learner import KATA, ROOT, STUB, mistake, sh, snapshot, solve
 
-import engine
-
-ROOT = engine.ROOT
-KATA = "01_tensor_creation"
-STUB = f"katas/{KATA}/tensor_creation.py"
-
-
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    copy = tmp_path / "repo"
-    skip = shutil.ignore_patterns(".venv", ".tools", ".git", ".kata-backups", "__pycache__")
-    for name in ["scripts", "docs", ".meta"]:
-        if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, copy / name, ignore=skip)
-    for name in ["pyproject.toml", "README.md"]:
-        shutil.copy(ROOT / name, copy / name)
-    (copy / "katas").mkdir()
-    for name in engine.SHARED_TEST_FILES:
-        shutil.copy(ROOT / "katas" / name, copy / "katas" / name)
-    shutil.copytree(ROOT / "katas" / KATA, copy / "katas" / KATA, ignore=skip)
-    (copy / ".venv").symlink_to(ROOT / ".venv")
-    sh(copy, "python3", "scripts/engine.py", "manifest")
-    return copy
-
-
-def sh(repo: Path, *args, stdin=subprocess.DEVNULL, env=None) -> subprocess.CompletedProcess:
-    inherited = {k: v for k, v in os.environ.items() if k not in ("KATA_IMPL", "GITHUB_ACTIONS")}
-    environment = {**inherited, "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(
-        args, cwd=repo, capture_output=True, text=True, stdin=stdin, env=environment, timeout=120
-    )
-
-
-def solve(repo: Path, text: str | None = None) -> None:
-    source = text if text is not None else (repo / f"katas/{KATA}/.meta/solution.py").read_text()
-    (repo / STUB).write_text(source)
-
-
-def mistake(repo: Path, name: str) -> str:
-    """A mistake as a learner would write it: the solution with the mistake's function swapped."""
-    solution = (repo / f"katas/{KATA}/.meta/solution.py").read_text()
-    wrong = (repo / f"katas/{KATA}/.meta/mistakes/{name}.py").read_text()
-    return solution + "\n\n" + wrong.split("from solution import *", 1)[1]
-
-
-def snapshot(repo: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(repo).as_posix(): p.read_bytes()
-        for p in sorted(repo.rglob("*"))
-        if p.is_file() and ".venv" not in p.parts and "__pycache__" not in p.parts
-    }
-
+from engine.discovery import Kata, discover, resolve
+from engine.running import accelerator_available, run_pytest
+from engine.stubs import expected_stub
 
 # --- reset ---------------------------------------------------------------------------------
 
@@ -75,7 +26,7 @@ def test_reset_restores_the_stub_and_saves_the_edit(repo, name):
     (repo / STUB).write_text(edit)
     result = sh(repo, "scripts/reset.sh", name)
     assert result.returncode == 0, result.stderr
-    assert (repo / STUB).read_text() == engine.expected_stub(engine.Kata(ROOT / "katas" / KATA))
+    assert (repo / STUB).read_text() == expected_stub(Kata(ROOT / "katas" / KATA))
     backups = list((repo / ".kata-backups").rglob("tensor_creation.py"))
     assert len(backups) == 1 and backups[0].read_text() == edit
     assert str(backups[0].relative_to(repo)) in result.stdout, "reset must say where it saved"
@@ -198,7 +149,7 @@ def test_grade_passes_a_correct_solution(repo):
     result, report = grade(repo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert status(report) == "passed"
-    assert report["katas"][0]["tests"]["passed"] > 0 and report["katas"][0]["tests"]["failed"] == 0
+    assert report["katas"][0]["tests"]["passed"] > 0 and report["katas"][0]["tests"]["wrong"] == 0
     assert "| 01_tensor_creation | ✅ passed" in (repo / "grade.md").read_text()
 
 
@@ -206,10 +157,10 @@ def test_grade_fails_a_started_kata_that_fails_and_annotates_it(repo):
     solve(repo, mistake(repo, "linspace_with_arange"))
     result, report = grade(repo)
     assert result.returncode == 1
-    assert status(report) == "failing"
+    assert status(report) == "wrong"
     assert any("evenly_spaced" in f for f in report["katas"][0]["failures"])
     annotated = sh(repo, "scripts/grade.sh", env={"GITHUB_ACTIONS": "true"})
-    assert f"::error file={STUB},title={KATA} fails::" in annotated.stdout
+    assert f"::error file={STUB},title={KATA} is wrong::" in annotated.stdout
 
 
 def test_grade_reports_modified_tests(repo):
@@ -222,7 +173,7 @@ def test_grade_reports_modified_tests(repo):
 
 
 def test_grade_with_require_gpu_fails_where_there_is_no_accelerator(repo):
-    if engine.accelerator_available():
+    if accelerator_available():
         pytest.skip("this machine has an accelerator")
     result = sh(repo, "scripts/grade.sh", "--require-gpu")
     assert result.returncode == 1 and "no accelerator" in result.stderr
@@ -232,7 +183,7 @@ def test_grade_with_require_gpu_fails_where_there_is_no_accelerator(repo):
 
 
 def test_require_gpu_turns_skips_into_failures(repo):
-    if engine.accelerator_available():
+    if accelerator_available():
         pytest.skip("this machine has an accelerator")
     args = [".venv/bin/python", "-m", "pytest", f"katas/{KATA}", "-q", "-p", "no:xdist"]
     env = {"KATA_IMPL": f"{KATA}=solution"}
@@ -262,7 +213,7 @@ def test_watch_reruns_the_tests_when_the_kata_is_saved(repo):
     )  # fmt: skip
     try:
         first = _read_until(watcher, "Watching for saves")
-        assert "01_tensor_creation:" in first and "failing" in first
+        assert "01_tensor_creation:" in first and "to do" in first
         solve(repo)
         second = _read_until(watcher, "Watching for saves")
         assert "all tests pass" in second, second
@@ -342,18 +293,19 @@ def test_every_script_explains_itself_with_help(script):
 
 
 def test_engine_needs_only_the_standard_library_to_start():
-    code = "import sys; sys.path.insert(0, 'scripts'); import engine; print(sorted(set(sys.modules) & {'torch', 'pytest'}))"
+    code = (
+        "import sys; sys.path.insert(0, 'scripts'); import engine.cli, engine.grading, "
+        "engine.watch, engine.doctor; print(sorted(set(sys.modules) & {'torch', 'pytest'}))"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
 
 
 def test_a_cold_run_reports_the_same_outcomes_as_a_warm_one():
     """fork=False is watch.sh's fallback and the only way on macOS and Windows."""
-    kata = engine.resolve("01", engine.discover())
-    warm = engine.run_pytest([kata.rel], impl=f"{kata.name}=solution", extra=["-p", "no:xdist"])
-    cold = engine.run_pytest(
-        [kata.rel], impl=f"{kata.name}=solution", extra=["-p", "no:xdist"], fork=False
-    )
+    kata = resolve("01", discover())
+    warm = run_pytest([kata.rel], impl=f"{kata.name}=solution")
+    cold = run_pytest([kata.rel], impl=f"{kata.name}=solution", fork=False)
     assert {k: v.outcome for k, v in cold.tests.items()} == {
         k: v.outcome for k, v in warm.tests.items()
     }
