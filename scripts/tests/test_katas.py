@@ -81,8 +81,13 @@ def test_anatomy_is_complete(kata):
         assert path.is_file(), f"{path.relative_to(discovery.ROOT)} is missing"
     assert len(kata.mistakes) >= 2, f"{kata.name}: needs at least two .meta/mistakes/*.py"
     assert "# BEGIN SOLUTION" in kata.solution.read_text(), f"{kata.name}: no region to fill in"
+    assert "## Hints" in kata.readme.read_text(), f"{kata.name}: README has no hints"
+
+
+@by_name
+def test_every_task_has_a_ladder_of_hints(kata):
     problems = hints.parse(kata.readme.read_text())[1]
-    assert not problems, f"{kata.name}: the README's hints: " + "; ".join(problems)
+    assert not problems, f"{kata.name}'s README.md:\n  " + "\n  ".join(problems)
 
 
 @by_name
