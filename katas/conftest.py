@@ -16,6 +16,7 @@ KATAS = Path(__file__).resolve().parent
 sys.path.insert(0, str(KATAS.parent / "scripts"))
 from engine.discovery import discover  # noqa: E402
 from engine.impls import install_impl_from_env  # noqa: E402
+from engine.running import still_to_do  # noqa: E402
 
 # The engine gives each child its share of the cores; pytest-xdist workers share them too.
 _threads = os.environ.get("KATAS_THREADS")
@@ -51,14 +52,16 @@ class _Unavailable:
 
 def _import_failure(kata, error: BaseException) -> str:
     where = f"katas/{kata.name}/{kata.stub.name}"
-    line = getattr(error, "lineno", None)
-    if not isinstance(error, SyntaxError):
+    if isinstance(error, SyntaxError):
+        line, what, code = error.lineno, error.msg, (error.text or "").strip()
+    else:
         frames = [f for f in _frames(error.__traceback__) if f[0] == str(kata.stub)]
-        line = frames[-1][1] if frames else None
+        line, what, code = frames[-1][1] if frames else None, f"{type(error).__name__}: {error}", ""
     at = f", line {line}" if line else ""
+    shown = f"\n    {code}" if code else ""
     return (
-        f"{where} cannot be imported{at}: {type(error).__name__}: {error}\n"
-        f"  Every test of this kata fails until the file imports; fix{at or ' it'} and save."
+        f"{where} cannot be imported{at}: {what}{shown}\n"
+        f"  Every test of this kata fails until the file imports: fix it and save."
     )
 
 
@@ -189,8 +192,9 @@ def _crash(kata, excinfo) -> str | None:
     values = first.frame.f_locals
     args = ", ".join(f"{n}={_describe(values[n])}" for n in names if n in values and n != "self")
     source = str(last.statement).strip() if last.statement else ""
+    what = "\n".join(str(excinfo.value).splitlines()[:6])
     return (
-        f"`{first.name}({args})` raised {excinfo.typename}: {excinfo.value}\n"
+        f"`{first.name}({args})` raised {excinfo.typename}: {what}\n"
         f"  at katas/{kata.name}/{kata.stub.name}, line {last.lineno + 1}: {source}"
     )
 
@@ -207,16 +211,24 @@ def _assertion(item, excinfo) -> str | None:
     return "\n".join(lines[:cut]) + f"\n  (test: {item.name}, {at})"
 
 
+def _frames_of(error: BaseException):
+    tb = error.__traceback__
+    while tb is not None:
+        yield tb.tb_frame
+        tb = tb.tb_next
+
+
 def _learner_message(item, excinfo) -> str | None:
     kata = KATA_FILES.get(Path(item.path).parent.name[3:])
     if kata is None:
         return None
     if excinfo.errisinstance(LearnerFileError):
         return f"{excinfo.value}\n  (test: {item.name})"
-    if excinfo.errisinstance(NotImplementedError):
-        frames = _entries_in(excinfo, kata.stub)
-        function = frames[-1].name if frames else "?"
-        hint = str(excinfo.value) or "see the README's tasks"
+    todo = still_to_do(excinfo.value)
+    if todo is not None:
+        frames = [f for f in _frames_of(todo) if f.f_code.co_filename == str(kata.stub)]
+        function = frames[-1].f_code.co_name if frames else "?"
+        hint = str(todo) or "see the README's tasks"
         return (
             f"To do: implement `{function}` in katas/{kata.name}/{kata.stub.name}.\n"
             f"  {hint}\n  (test: {item.name}; scripts/hint.sh {kata.number:02d} gives a hint)"

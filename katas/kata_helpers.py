@@ -43,6 +43,7 @@ def assert_tensor(
 ) -> None:
     """Assert that `call` returned a tensor like `expected`: same shape, dtype and device, and
     values equal (integers, booleans) or close (floats; tolerances default to the dtype's)."""
+    __tracebackhide__ = True  # a failure points at the test's line, not at this helper
     if not isinstance(actual, torch.Tensor):
         raise AssertionError(
             f"{call} returned {describe(actual)} ({type(actual).__name__}), expected a tensor: "
@@ -102,6 +103,7 @@ def _tolerances(dtype: torch.dtype) -> tuple[float, float]:
 
 def assert_same_storage(result, source, *, call: str) -> None:
     """Assert that `result` is a view: it shares memory with `source`."""
+    __tracebackhide__ = True  # a failure points at the test's line, not at this helper
     if not isinstance(result, torch.Tensor):
         raise AssertionError(f"{call} returned {describe(result)}, expected a tensor")
     if result.untyped_storage().data_ptr() != source.untyped_storage().data_ptr():
@@ -113,6 +115,7 @@ def assert_same_storage(result, source, *, call: str) -> None:
 
 def assert_new_storage(result, source, *, call: str) -> None:
     """Assert that `result` owns its memory: changing it leaves `source` alone."""
+    __tracebackhide__ = True  # a failure points at the test's line, not at this helper
     if not isinstance(result, torch.Tensor):
         raise AssertionError(f"{call} returned {describe(result)}, expected a tensor")
     if result.untyped_storage().data_ptr() == source.untyped_storage().data_ptr():
@@ -125,6 +128,7 @@ def assert_new_storage(result, source, *, call: str) -> None:
 def assert_equal(actual, expected, *, call: str) -> None:
     """Assert a plain Python value (number, tuple, dtype, string...) equals the expected one and
     is of its type; a subclass counts (torch.Size is a tuple, numpy's float64 a float)."""
+    __tracebackhide__ = True  # a failure points at the test's line, not at this helper
     if actual != expected or not isinstance(actual, type(expected)):
         raise AssertionError(
             f"{call} returned {describe(actual)} ({type(actual).__name__}), "

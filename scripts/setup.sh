@@ -24,11 +24,11 @@ from the default package index instead. Environment:
 USAGE
 }
 
-vendor="" force=0
+vendor="" given=0 force=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --vendor) [ $# -ge 2 ] || die "--vendor needs one of: $VENDORS" 2; vendor=$2; shift 2 ;;
-    --vendor=*) vendor=${1#--vendor=}; shift ;;
+    --vendor) [ $# -ge 2 ] || die "--vendor needs one of: $VENDORS" 2; vendor=$2 given=1; shift 2 ;;
+    --vendor=*) vendor=${1#--vendor=} given=1; shift ;;
     --force) force=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" 2 ;;
@@ -43,14 +43,13 @@ detect_vendor() {
   echo cpu
 }
 
-if [ -z "$vendor" ]; then
+if [ "$given" = 0 ]; then
   vendor=$(detect_vendor)
   echo "Detected vendor: $vendor (override with --vendor)"
 fi
-case " $VENDORS " in
-  *" $vendor "*) ;;
-  *) die "unknown vendor '$vendor'; valid vendors: $VENDORS" 2 ;;
-esac
+known=0
+for valid in $VENDORS; do [ "$vendor" = "$valid" ] && known=1; done
+[ "$known" = 1 ] || die "unknown vendor '$vendor'; valid vendors: $VENDORS" 2
 if [ "$(uname -s)" = Darwin ] && [ "$vendor" != cpu ]; then
   die "on macOS use --vendor cpu: its wheels include MPS for Apple GPUs" 2
 fi
@@ -133,4 +132,4 @@ fi
 # PYTHONDONTWRITEBYTECODE keeps Python from caching it on first import.
 "$uv" pip install --compile-bytecode --python "$VENV_PYTHON" -r "$install_from"
 echo "$fingerprint" >"$stamp"
-report
+report || die "torch does not import in .venv: scripts/doctor.sh says what to fix"

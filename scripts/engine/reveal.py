@@ -9,12 +9,15 @@ from engine.stubs import without_markers
 
 
 def solution_diff(kata: Kata, color: bool = False) -> str:
-    """A unified diff from the learner's file to the solution, the region markers left out."""
-    mine = kata.stub.read_text().splitlines(keepends=True) if kata.stub.is_file() else []
-    theirs = without_markers(kata.solution.read_text()).splitlines(keepends=True)
+    """A unified diff from the learner's file to the solution, region markers left out of both."""
+    mine = without_markers(kata.stub.read_text()) if kata.stub.is_file() else ""
+    theirs = without_markers(kata.solution.read_text())
     lines = list(
         difflib.unified_diff(
-            mine, theirs, f"{kata.rel}/{kata.stub.name} (yours)", f"{kata.rel}/.meta/solution.py"
+            mine.splitlines(keepends=True),
+            theirs.splitlines(keepends=True),
+            f"{kata.rel}/{kata.stub.name} (yours)",
+            f"{kata.rel}/.meta/solution.py",
         )
     )
     if not lines:

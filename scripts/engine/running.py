@@ -93,7 +93,7 @@ def _collector():
 
         @pytest.hookimpl(wrapper=True)
         def pytest_runtest_makereport(self, item, call):
-            if call.excinfo is not None and call.excinfo.errisinstance(NotImplementedError):
+            if call.excinfo is not None and still_to_do(call.excinfo.value):
                 self.todo.add(item.nodeid)
             return (yield)
 
@@ -115,6 +115,18 @@ def _collector():
                 self.run.errors.append(f"{report.nodeid}: {_short(report)}")
 
     return Collector()
+
+
+def still_to_do(error: BaseException | None) -> NotImplementedError | None:
+    """The NotImplementedError behind a failure, also when a library (torch.compile, Triton)
+    wrapped it in an error of its own."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, NotImplementedError):
+            return error
+        seen.add(id(error))
+        error = getattr(error, "inner_exception", None) or error.__cause__ or error.__context__
+    return None
 
 
 def _short(report) -> str:

@@ -27,9 +27,12 @@ def _raise_line(indent: str, message: str) -> list[str]:
     one_line = f"{indent}raise NotImplementedError({_quote(message)})"
     if len(one_line) <= LINE_LENGTH:
         return [one_line]
-    # Too long for one line: implicit concatenation, which the formatter leaves alone.
+    inner = f"{indent}    {_quote(message)}"
+    if len(inner) <= LINE_LENGTH:  # the string alone on its line, as the formatter puts it
+        return [f"{indent}raise NotImplementedError(", inner, f"{indent})"]
+    # Longer still: implicit concatenation, which the formatter leaves alone.
     words, parts, current = message.split(" "), [], ""
-    width = LINE_LENGTH - len(indent) - 8
+    width = LINE_LENGTH - len(indent) - 6
     for word in words:
         if current and len(current) + len(word) + 1 > width:
             parts.append(current + " ")

@@ -193,3 +193,9 @@ def test_every_devcontainer_validates_against_the_dev_container_schema():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_image_has_a_cpp_compiler_and_python_headers_for_inductor_and_triton():
+    text = DOCKERFILE.read_text()
+    install = next(line for line in text.splitlines() if "apt-get install" in line)
+    assert " g++ " in install and " python3-dev " in install, install

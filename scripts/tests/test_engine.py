@@ -46,8 +46,13 @@ def test_a_region_without_a_message_is_dropped():
     ast.parse(stub)
 
 
-def test_a_long_message_is_wrapped_into_valid_formatted_python(tmp_path):
-    message = "Task 3: " + " ".join(["a rather long hint"] * 12)
+@pytest.mark.parametrize(
+    "words",
+    [pytest.param(4, id="fits-alone-on-its-line"), pytest.param(12, id="needs-several-lines")]
+    + [pytest.param(n, id=f"{n}-words") for n in (5, 6)],
+)
+def test_a_long_message_is_wrapped_into_valid_formatted_python(tmp_path, words):
+    message = "Task 3: " + " ".join(["a rather long hint"] * words)
     stub = generate_stub(
         f"def f():\n    # BEGIN SOLUTION: {message}\n    return 1\n    # END SOLUTION\n"
     )
