@@ -15,7 +15,10 @@ def filled(
 
     filled((2, 3), 7.0) -> tensor([[7., 7., 7.], [7., 7., 7.]])
     """
-    raise NotImplementedError("Task 1: one call to torch.full makes it; pass dtype on")
+    raise NotImplementedError(
+        "Task 1: one factory makes a tensor of any shape holding a single value; say which dtype "
+        "you want"
+    )
 
 
 def count_up(start: int, stop: int, step: int = 1) -> torch.Tensor:
@@ -23,7 +26,7 @@ def count_up(start: int, stop: int, step: int = 1) -> torch.Tensor:
 
     count_up(2, 10, 3) -> tensor([2, 5, 8])
     """
-    raise NotImplementedError("Task 2: torch.arange, like Python's range")
+    raise NotImplementedError("Task 2: the tensor version of Python's range")
 
 
 def evenly_spaced(start: float, stop: float, count: int) -> torch.Tensor:
@@ -31,32 +34,32 @@ def evenly_spaced(start: float, stop: float, count: int) -> torch.Tensor:
 
     evenly_spaced(0, 1, 5) -> tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
-    raise NotImplementedError("Task 2: torch.linspace includes both ends")
+    raise NotImplementedError("Task 2: a fixed number of points, both ends included")
 
 
 def identity(n: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
     """Task 3. The (n, n) identity matrix of the given dtype."""
-    raise NotImplementedError("Task 3: torch.eye")
+    raise NotImplementedError("Task 3: ones on the diagonal, zeros elsewhere")
 
 
 def zeros_like(reference: torch.Tensor) -> torch.Tensor:
     """Task 3. Zeros with the shape, dtype and device of `reference`."""
-    raise NotImplementedError("Task 3: the *_like functions copy shape, dtype and device")
+    raise NotImplementedError("Task 3: shape, dtype and device all come from the reference")
 
 
 def copy_from_numpy(array: np.ndarray) -> torch.Tensor:
     """Task 4. A tensor with the array's values and dtype that does NOT share its memory:
     changing the array afterwards leaves the tensor alone."""
-    raise NotImplementedError("Task 4: torch.tensor always copies")
+    raise NotImplementedError("Task 4: a tensor that owns its own copy of the data")
 
 
 def view_of_numpy(array: np.ndarray) -> torch.Tensor:
     """Task 4. A tensor that shares the array's memory: changing one changes the other."""
-    raise NotImplementedError("Task 4: torch.from_numpy (or torch.as_tensor) shares memory")
+    raise NotImplementedError("Task 4: a tensor that reads and writes the array's own memory")
 
 
 def zeros_on(shape: tuple[int, ...], device: torch.device | str) -> torch.Tensor:
     """Task 5. float32 zeros of `shape`, created directly on `device` ("cpu", "cuda", "mps"...)."""
     raise NotImplementedError(
-        "Task 5: pass device= to the factory, rather than creating and moving"
+        "Task 5: make the tensor where it will live, rather than making it and moving it"
     )

@@ -40,7 +40,8 @@ def floor_divmod(a: torch.Tensor, b: torch.Tensor | int) -> tuple[torch.Tensor, 
     floor_divmod(torch.tensor([7, -7]), 2) -> (tensor([3, -4]), tensor([1, 1]))
     """
     raise NotImplementedError(
-        "Task 3: `/` always gives floats; PyTorch's // and % follow Python's rules"
+        "Task 3: `/` always gives floats; integer floor division and remainder follow Python's "
+        "rules"
     )
 
 
@@ -60,7 +61,9 @@ def rms(x: torch.Tensor) -> torch.Tensor:
 
     rms(torch.full((4,), 300.0, dtype=torch.float16)) -> tensor(300., dtype=torch.float16)
     """
-    raise NotImplementedError("Task 4: do the arithmetic in float32, cast only the result back")
+    raise NotImplementedError(
+        "Task 4: do the arithmetic in a wider dtype, cast only the result back"
+    )
 
 
 def smallest_exact_dtype(x: torch.Tensor) -> torch.dtype:

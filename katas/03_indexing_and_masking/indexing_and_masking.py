@@ -14,9 +14,7 @@ def crop_center(images: torch.Tensor, size: int) -> torch.Tensor:
 
     images (..., H, W) -> (..., size, size)
     """
-    raise NotImplementedError(
-        "Task 1: slices with start:stop on the last two dimensions give a view"
-    )
+    raise NotImplementedError("Task 1: slicing the last two dimensions gives a view")
 
 
 def lookup_rows(table: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
@@ -34,9 +32,7 @@ def select_positive(values: torch.Tensor, is_positive: torch.Tensor) -> torch.Te
     values: (N,); is_positive: (N,) int64 of 0s and 1s (as read from a data file).
     Returns (K,) where K is the number of 1s.
     """
-    raise NotImplementedError(
-        "Task 2: an int tensor of 0s and 1s is an index, not a mask; make it bool"
-    )
+    raise NotImplementedError("Task 2: an int tensor of 0s and 1s is an index, not a mask")
 
 
 def pad_after(tokens: torch.Tensor, lengths: torch.Tensor, pad_value: int) -> torch.Tensor:
@@ -46,7 +42,8 @@ def pad_after(tokens: torch.Tensor, lengths: torch.Tensor, pad_value: int) -> to
     tokens: (B, T); lengths: (B,) int64, each in [0, T]. Row b keeps tokens[b, :lengths[b]].
     """
     raise NotImplementedError(
-        "Task 3: compare positions with lengths by broadcasting, then torch.where"
+        "Task 3: compare every position with its row's length, then choose between the tokens and "
+        "the pad"
     )
 
 
@@ -55,9 +52,7 @@ def pick_scores(scores: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
     scores: (N, C); targets: (N,) int64 in [0, C). Returns (N,).
     """
-    raise NotImplementedError(
-        "Task 4: gather along the class dimension, with an index shaped like the output"
-    )
+    raise NotImplementedError("Task 4: pick one column per row, and keep the autograd graph")
 
 
 def one_hot(labels: torch.Tensor, num_classes: int) -> torch.Tensor:
@@ -66,7 +61,7 @@ def one_hot(labels: torch.Tensor, num_classes: int) -> torch.Tensor:
     labels: (N,) int64 in [0, num_classes). Returns (N, num_classes), on labels' device.
     """
     raise NotImplementedError(
-        "Task 5: start from zeros and scatter_ ones along the class dimension"
+        "Task 5: start from zeros on the labels' device, then write one 1 per row"
     )
 
 
@@ -77,5 +72,5 @@ def segment_sum(values: torch.Tensor, segment_ids: torch.Tensor, num_segments: i
     values: (N, D); segment_ids: (N,) int64 in [0, num_segments). Returns (num_segments, D).
     """
     raise NotImplementedError(
-        "Task 5: out[ids] += values keeps one write per id; index_add_ adds them all"
+        "Task 5: out[ids] += values keeps one write per repeated id; add them all instead"
     )

@@ -15,7 +15,7 @@ def split_heads(x: torch.Tensor, num_heads: int) -> torch.Tensor:
     x: (B, T, C), C divisible by num_heads. Returns (B, num_heads, T, C // num_heads).
     """
     raise NotImplementedError(
-        "Task 1: view the channels as (heads, head size), then swap heads and time"
+        "Task 1: the channels are heads times head size; then bring the heads before time"
     )
 
 
@@ -26,16 +26,16 @@ def merge_heads(x: torch.Tensor) -> torch.Tensor:
     x: (B, nh, T, hs). Returns (B, T, nh * hs).
     """
     raise NotImplementedError(
-        "Task 1: swap back first; the transposed tensor is not contiguous, so view fails"
+        "Task 1: undo the swap first; the result is not row-major, so only some reshapes are free"
     )
 
 
-def channels_last(images: torch.Tensor) -> torch.Tensor:
+def to_nhwc(images: torch.Tensor) -> torch.Tensor:
     """Task 2. Reorder the dimensions of a batch of images from (N, C, H, W) to (N, H, W, C), as a
     view: out[n, y, x, c] == images[n, c, y, x].
     """
     raise NotImplementedError(
-        "Task 2: reordering dimensions is permute; reshape keeps the memory order"
+        "Task 2: moving a dimension is a reordering, not a reshape, which keeps the memory order"
     )
 
 
@@ -44,25 +44,25 @@ def flatten_features(x: torch.Tensor) -> torch.Tensor:
     row-major order. x may be non-contiguous; N may be 1.
     """
     raise NotImplementedError(
-        "Task 3: flatten from dim 1 (or reshape; view fails on non-contiguous input)"
+        "Task 3: keep the first dimension, join all the others; the input may not be contiguous"
     )
 
 
 def to_vector(column: torch.Tensor) -> torch.Tensor:
     """Task 3. A column of N values, (N, 1), as a vector (N,), also when N == 1."""
-    raise NotImplementedError("Task 3: squeeze only the dimension you mean")
+    raise NotImplementedError("Task 3: remove only the dimension you mean")
 
 
 def broadcast_rows(row: torch.Tensor, n: int) -> torch.Tensor:
     """Task 4. `n` copies of `row` stacked, (D,) -> (n, D), WITHOUT new memory: a read-only view
     of row, as broadcasting would use."""
-    raise NotImplementedError("Task 4: expand makes a view with stride 0; no data is copied")
+    raise NotImplementedError("Task 4: a view can repeat a row without copying it (a stride of 0)")
 
 
 def repeat_rows(row: torch.Tensor, n: int) -> torch.Tensor:
     """Task 4. `n` copies of `row` stacked, (D,) -> (n, D), in new memory: each row can be
     written without changing the others or `row`."""
-    raise NotImplementedError("Task 4: repeat copies the data, once per row")
+    raise NotImplementedError("Task 4: this time every row needs its own memory")
 
 
 def shares_memory(a: torch.Tensor, b: torch.Tensor) -> bool:

@@ -2,12 +2,12 @@ import pytest
 import torch
 from shapes_and_views import (
     broadcast_rows,
-    channels_last,
     flatten_features,
     merge_heads,
     repeat_rows,
     shares_memory,
     split_heads,
+    to_nhwc,
     to_vector,
 )
 
@@ -64,16 +64,16 @@ def test_merge_heads_of_a_contiguous_tensor():
 
 
 @pytest.mark.parametrize("shape", [(2, 3, 4, 5), (1, 1, 2, 2), (3, 2, 1, 4)])
-def test_channels_last_moves_channels_to_the_end(shape):
+def test_to_nhwc_moves_channels_to_the_end(shape):
     images = torch.arange(torch.Size(shape).numel(), dtype=torch.float32).reshape(shape)
     n, c, h, w = shape
     expected = torch.empty(n, h, w, c)
     for y in range(h):
         for x in range(w):
             expected[:, y, x, :] = images[:, :, y, x]
-    result = channels_last(images)
-    assert_tensor(result, expected, call=call("channels_last", images))
-    assert_same_storage(result, images, call=call("channels_last", images))
+    result = to_nhwc(images)
+    assert_tensor(result, expected, call=call("to_nhwc", images))
+    assert_same_storage(result, images, call=call("to_nhwc", images))
 
 
 @pytest.mark.parametrize("shape", [(4, 3, 2, 2), (1, 5), (1, 2, 3), (3, 1, 1, 1)])

@@ -23,7 +23,9 @@ def outer_sum(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
     a: (M,); b: (N,). Returns (M, N).
     """
-    raise NotImplementedError("Task 2: turn a into a column and b into a row")
+    raise NotImplementedError(
+        "Task 2: make one input vary down the rows and the other across the columns"
+    )
 
 
 def pairwise_distances(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -32,7 +34,9 @@ def pairwise_distances(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
     x: (M, D); y: (N, D). Returns (M, N).
     """
-    raise NotImplementedError("Task 2: broadcast the differences to (M, N, D), then reduce over D")
+    raise NotImplementedError(
+        "Task 2: every pair of points at once: differences in a third dimension, then reduce it"
+    )
 
 
 def normalize_rows(x: torch.Tensor) -> torch.Tensor:
@@ -40,7 +44,7 @@ def normalize_rows(x: torch.Tensor) -> torch.Tensor:
 
     x: (N, D). Returns (N, D).
     """
-    raise NotImplementedError("Task 3: the row sums must stay a column, (N, 1), to divide the rows")
+    raise NotImplementedError("Task 3: each row's sum must line up with that row's elements")
 
 
 def standardize_columns(x: torch.Tensor) -> torch.Tensor:
@@ -49,7 +53,7 @@ def standardize_columns(x: torch.Tensor) -> torch.Tensor:
 
     x: (N, D) with N > 1 and no constant column. Returns (N, D).
     """
-    raise NotImplementedError("Task 3: the statistics of a column reduce over the rows, dim 0")
+    raise NotImplementedError("Task 3: the statistics of a column are taken down the rows")
 
 
 def normalize_channels(images: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
@@ -58,5 +62,5 @@ def normalize_channels(images: torch.Tensor, mean: torch.Tensor, std: torch.Tens
     images: (N, C, H, W); mean, std: (C,). Returns (N, C, H, W).
     """
     raise NotImplementedError(
-        "Task 4: (C,) lines up with W, the last dimension; shape it (C, 1, 1) first"
+        "Task 4: the statistics must line up with the channel dimension, not the last one"
     )

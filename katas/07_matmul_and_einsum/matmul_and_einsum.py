@@ -25,7 +25,9 @@ def gram_matrices(x: torch.Tensor) -> torch.Tensor:
 
     x: (B, n, d) -> (B, n, n), where result[b, i, j] = x[b, i] . x[b, j].
     """
-    raise NotImplementedError("Task 2: a batched matmul of x with itself, one operand transposed")
+    raise NotImplementedError(
+        "Task 2: every row against every row is one matrix product per batch element"
+    )
 
 
 def batched_trace(matrices: torch.Tensor) -> torch.Tensor:

@@ -18,7 +18,7 @@ def seeded_normal(
     """Task 1. float32 standard-normal samples of `shape` on `device`, the same for the same seed,
     drawn without touching (reading or reseeding) the global random number generator."""
     raise NotImplementedError(
-        "Task 1: a private torch.Generator of your own, seeded, passed as generator="
+        "Task 1: a private random stream of your own, seeded, on the device asked for"
     )
 
 
@@ -30,7 +30,7 @@ def shuffle_rows(
     data: (N, ...) -> (shuffled (N, ...), permutation (N,) int64) with shuffled == data[permutation].
     """
     raise NotImplementedError(
-        "Task 2: a random permutation of the row indices, from the generator you are given"
+        "Task 2: a random order of the row indices, drawn from the generator you are given"
     )
 
 
@@ -44,7 +44,7 @@ def sample_categories(
     returns int64 (num_samples,) or (N, num_samples).
     """
     raise NotImplementedError(
-        "Task 3: torch.multinomial normalises the weights itself; mind its default"
+        "Task 3: draw categories in proportion to their weights; the same category may come again"
     )
 
 
@@ -52,7 +52,7 @@ def keep_mask(shape: tuple[int, ...], keep_prob: float, generator: torch.Generat
     """Task 4. A float32 mask of 0s and 1s of `shape`, each element 1 with probability `keep_prob`,
     independently (the mask dropout multiplies by)."""
     raise NotImplementedError(
-        "Task 4: torch.bernoulli draws a 1 with the probability you give each element"
+        "Task 4: each element is 1 with the keep probability, drawn from the generator"
     )
 
 
@@ -60,6 +60,4 @@ def with_seed(fn: Callable[[], T], seed: int) -> T:
     """Task 5. Call `fn()` as if torch.manual_seed(seed) had been called just before it (fn may use
     the global RNG, e.g. to initialise a layer) and return its result, leaving the global CPU
     random state exactly as it was before the call."""
-    raise NotImplementedError(
-        "Task 5: seed inside a forked RNG state (torch.random.fork_rng), restored on exit"
-    )
+    raise NotImplementedError("Task 5: seed, call, and put the global random state back as it was")

@@ -18,7 +18,8 @@ def derivative_at(fn: Function, x: float) -> float:
     derivative_at(lambda t: t**2, 3.0) -> 6.0
     """
     raise NotImplementedError(
-        "Task 1: a float64 leaf that requires grad, fn of it, backward, then read .grad"
+        "Task 1: make the number a float64 tensor that records, run fn, go backward, read the "
+        "gradient"
     )
 
 
@@ -27,7 +28,7 @@ def gradient_of(fn: Function, x: torch.Tensor) -> torch.Tensor:
     x's shape and dtype that does not require grad. The caller's `x` is left as it was: it does not
     start requiring grad and gets no .grad."""
     raise NotImplementedError(
-        "Task 2: differentiate with respect to a detached copy of x that requires grad"
+        "Task 2: differentiate with respect to a copy, so the caller's x is left alone"
     )
 
 
@@ -36,7 +37,7 @@ def vector_jacobian_product(fn: Function, x: torch.Tensor, v: torch.Tensor) -> t
     respect to x. y may have any shape (not only a scalar); v has y's shape; the result has x's.
     The caller's `x` is left as it was."""
     raise NotImplementedError(
-        "Task 3: backward on a non-scalar output needs gradient=, the vector v"
+        "Task 3: a non-scalar output needs to be told how to weigh its elements"
     )
 
 

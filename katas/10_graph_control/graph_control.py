@@ -18,7 +18,8 @@ def gradients_per_batch(
     `weight`, a leaf that requires grad (its .grad may already hold something). Returns one
     tensor of weight's shape per batch; later backward calls must not change those tensors."""
     raise NotImplementedError(
-        "Task 1: .grad accumulates across backward calls; clear it before each batch"
+        "Task 1: .grad accumulates across backward calls; each batch must start clean, and you keep "
+        "a copy"
     )
 
 
@@ -47,7 +48,9 @@ def loss_to_fixed_target(prediction: torch.Tensor, target: torch.Tensor) -> torc
     """Task 4. The mean squared error between prediction and target, as a scalar that gradients
     flow back from through `prediction` only: the target counts as a constant, even when it was
     computed from the same parameters."""
-    raise NotImplementedError("Task 4: cut the target out of the graph")
+    raise NotImplementedError(
+        "Task 4: the target must count as a constant, without changing the caller's tensor"
+    )
 
 
 def evaluate_without_graph(
@@ -56,7 +59,7 @@ def evaluate_without_graph(
     """Task 5. fn(x), computed with recording switched off while fn runs (no graph is built):
     the result does not require grad, even when fn uses parameters that do, and is an ordinary
     tensor (not an inference tensor) that may enter a graph later."""
-    raise NotImplementedError("Task 5: a context manager switches recording off")
+    raise NotImplementedError("Task 5: switch recording off for the duration of the call")
 
 
 def evaluate_in_inference_mode(
@@ -65,4 +68,4 @@ def evaluate_in_inference_mode(
     """Task 5. fn(x), computed in inference mode: the result is an inference tensor
     (result.is_inference() is True), the cheapest way to run a model when no gradient will ever
     be needed."""
-    raise NotImplementedError("Task 5: torch.inference_mode is the stricter sibling of no_grad")
+    raise NotImplementedError("Task 5: the stricter sibling of switching recording off")

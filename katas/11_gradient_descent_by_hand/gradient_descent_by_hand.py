@@ -20,7 +20,7 @@ def gradient_descent(fn: Objective, start: torch.Tensor, lr: float, steps: int) 
     row k = the point after k updates; it does not require grad. The caller's `start` is left alone.
     """
     raise NotImplementedError(
-        "Task 1: one leaf updated in place under torch.no_grad(), a copy of it per step"
+        "Task 1: one point you move yourself, step by step, keeping a snapshot of each position"
     )
 
 
@@ -30,7 +30,7 @@ def momentum_descent(
     """Task 2. Gradient descent with heavy-ball momentum, as torch.optim.SGD(momentum=...) does it:
     velocity <- momentum * velocity + grad fn(x) (velocity starts at zero), then
     x <- x - lr * velocity. Returns the trajectory, as in task 1."""
-    raise NotImplementedError("Task 2: task 1 plus a velocity tensor that remembers past gradients")
+    raise NotImplementedError("Task 2: task 1 plus a velocity that remembers past gradients")
 
 
 def loss_curve(fn: Objective, trajectory: torch.Tensor) -> torch.Tensor:
@@ -44,5 +44,6 @@ def largest_stable_learning_rate(hessian: torch.Tensor) -> float:
     H (n, n), the learning rate above which plain gradient descent diverges, as a Python float.
     Along each eigenvector of H, one step multiplies the error by (1 - lr * eigenvalue)."""
     raise NotImplementedError(
-        "Task 4: |1 - lr * λ| < 1 for every eigenvalue λ; the largest one binds"
+        "Task 4: along each eigenvector a step multiplies the error by a factor; when does it "
+        "shrink?"
     )

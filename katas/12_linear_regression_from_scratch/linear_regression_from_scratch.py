@@ -27,7 +27,7 @@ def fit_closed_form(
     features (N, d), targets (N,), with N > d.
     """
     raise NotImplementedError(
-        "Task 2: a column of ones makes the bias one more weight; then a least-squares solver"
+        "Task 2: make the bias one more weight, then hand the problem to a least-squares solver"
     )
 
 
@@ -42,5 +42,5 @@ def fit_gradient_descent(
     before update k, so losses[0] is the MSE of the all-zero model. None of them requires grad.
     """
     raise NotImplementedError(
-        "Task 3: two zero leaves; each step clears grads, backward, updates under no_grad"
+        "Task 3: two parameters of your own; each step clears, differentiates, records, updates"
     )

@@ -16,9 +16,7 @@ class Cube(Function):
 
     @staticmethod
     def forward(ctx, x: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError(
-            "Task 1: save what backward will need with ctx.save_for_backward, then cube"
-        )
+        raise NotImplementedError("Task 1: keep what backward will need, then compute the cube")
 
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor) -> torch.Tensor:
@@ -37,12 +35,12 @@ class Hypot(Function):
     @staticmethod
     def forward(ctx, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError(
-            "Task 2: compute r; save the tensors backward needs (r is handy too)"
+            "Task 2: compute r; keep what backward will need (r is handy too)"
         )
 
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        raise NotImplementedError("Task 2: return a tuple: one gradient for x, one for y")
+        raise NotImplementedError("Task 2: one gradient per input of forward")
 
 
 class RoundSTE(Function):
@@ -54,13 +52,11 @@ class RoundSTE(Function):
 
     @staticmethod
     def forward(ctx, x: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError("Task 3: torch.round; nothing needs saving")
+        raise NotImplementedError("Task 3: round; nothing needs keeping")
 
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError(
-            "Task 3: the straight-through estimator: d round(x)/dx is taken to be 1"
-        )
+        raise NotImplementedError("Task 3: pretend the rounding was the identity")
 
 
 class FakeQuantize(Function):
@@ -83,5 +79,5 @@ class FakeQuantize(Function):
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor):
         raise NotImplementedError(
-            "Task 4: mask the gradient; return one value per forward input (4)"
+            "Task 4: no gradient where the value was clamped; one value per forward input"
         )

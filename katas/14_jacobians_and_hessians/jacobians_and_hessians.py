@@ -20,7 +20,7 @@ def jacobian_by_rows(f: VectorFunction, x: torch.Tensor) -> torch.Tensor:
     x: (n,) float -> J: (m, n), same dtype.
     """
     raise NotImplementedError(
-        "Task 1: torch.func.vjp gives a function v -> v @ J; feed it one-hot rows"
+        "Task 1: a vector-Jacobian product with a one-hot vector is one row of J"
     )
 
 
@@ -30,7 +30,9 @@ def jacobian_by_columns(f: VectorFunction, x: torch.Tensor) -> torch.Tensor:
 
     x: (n,) float -> J: (m, n), same dtype.
     """
-    raise NotImplementedError("Task 2: torch.func.jvp(f, (x,), (e_j,)) returns (f(x), J @ e_j)")
+    raise NotImplementedError(
+        "Task 2: a Jacobian-vector product with a one-hot vector is one column of J"
+    )
 
 
 def vector_jacobian_product(f: VectorFunction, x: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
@@ -38,9 +40,7 @@ def vector_jacobian_product(f: VectorFunction, x: torch.Tensor, v: torch.Tensor)
 
     x: (n,), v: (m,) -> (n,).
     """
-    raise NotImplementedError(
-        "Task 3: torch.func.vjp returns (f(x), pullback); the pullback takes v"
-    )
+    raise NotImplementedError("Task 3: v meets the output: the pullback after a forward pass")
 
 
 def jacobian_vector_product(f: VectorFunction, x: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
@@ -48,7 +48,7 @@ def jacobian_vector_product(f: VectorFunction, x: torch.Tensor, u: torch.Tensor)
 
     x: (n,), u: (n,) -> (m,).
     """
-    raise NotImplementedError("Task 3: torch.func.jvp takes the primals and the tangents as tuples")
+    raise NotImplementedError("Task 3: u meets the input: push it forward with the point")
 
 
 def hessian_of(f: VectorFunction, x: torch.Tensor) -> torch.Tensor:
@@ -56,7 +56,9 @@ def hessian_of(f: VectorFunction, x: torch.Tensor) -> torch.Tensor:
 
     x: shape S -> H: shape S + S (for x (n,): (n, n); for x (a, b): (a, b, a, b)).
     """
-    raise NotImplementedError("Task 4: torch.func.hessian; it keeps the input's shape twice")
+    raise NotImplementedError(
+        "Task 4: second derivatives of a scalar; the result keeps the input's shape twice"
+    )
 
 
 def hessian_vector_product(f: VectorFunction, x: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
@@ -65,4 +67,4 @@ def hessian_vector_product(f: VectorFunction, x: torch.Tensor, v: torch.Tensor) 
 
     x: shape S, v: shape S -> shape S.
     """
-    raise NotImplementedError("Task 5: a jvp of torch.func.grad(f) along v")
+    raise NotImplementedError("Task 5: H @ v is how the gradient changes along v")

@@ -19,7 +19,7 @@ def capture_gradients(named_tensors: dict[str, torch.Tensor]) -> dict[str, torch
     Intermediate tensors keep no .grad of their own: a hook is how you see their gradient.
     """
     raise NotImplementedError(
-        "Task 1: tensor.register_hook(fn) calls fn(grad); bind each name, not the loop variable"
+        "Task 1: a hook per tensor, each storing under its own name (mind late binding in loops)"
     )
 
 
@@ -37,7 +37,9 @@ def global_grad_norm(parameters: Iterable[nn.Parameter]) -> torch.Tensor:
 
     Returns a 0-dim float tensor.
     """
-    raise NotImplementedError("Task 3: the norm of the per-parameter norms")
+    raise NotImplementedError(
+        "Task 3: the norm of everything equals the norm of the per-parameter norms"
+    )
 
 
 def clip_by_global_norm_(parameters: Iterable[nn.Parameter], max_norm: float) -> torch.Tensor:

@@ -16,7 +16,7 @@ def batched_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
     a, b: (B, n) -> (B,)
     """
-    raise NotImplementedError("Task 1: torch.func.vmap(torch.dot) maps over dim 0 of every input")
+    raise NotImplementedError("Task 1: map the one-pair function over the rows")
 
 
 def per_sample_grads_loop(
@@ -28,7 +28,9 @@ def per_sample_grads_loop(
     x: (B, ...) float, y: (B,) int64 class indices
     -> {name: (B, *param.shape)} for every name in model.named_parameters().
     """
-    raise NotImplementedError("Task 2: torch.autograd.grad per sample; stack along a new first dim")
+    raise NotImplementedError(
+        "Task 2: a fresh gradient per sample, then gather each parameter's B gradients"
+    )
 
 
 def per_sample_grads_vmap(
@@ -40,5 +42,5 @@ def per_sample_grads_vmap(
     x: (B, ...) float, y: (B,) int64 -> {name: (B, *param.shape)}, equal to Task 2's.
     """
     raise NotImplementedError(
-        "Task 3: functional_call + grad, then vmap with in_dims=(None, None, 0, 0)"
+        "Task 3: a loss of (parameters, one sample); differentiate it, then map it over the batch"
     )

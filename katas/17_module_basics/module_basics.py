@@ -27,12 +27,14 @@ class TinyMLP(nn.Module):
     def __init__(self, sizes: list[int]):
         super().__init__()
         raise NotImplementedError(
-            "Task 1: nn.ModuleList, nn.Parameter and self.register_buffer register them"
+            "Task 1: register the layers, the parameter and the buffer so the module knows about "
+            "them"
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError(
-            "Task 1: ReLU between layers, none after the last; count training calls"
+            "Task 1: ReLU between layers, none after the last; count the calls made in training "
+            "mode"
         )
 
 
@@ -42,7 +44,7 @@ def count_parameters(module: nn.Module, trainable_only: bool = False) -> int:
 
     count_parameters(nn.Linear(3, 2)) -> 8
     """
-    raise NotImplementedError("Task 2: sum p.numel() over module.parameters()")
+    raise NotImplementedError("Task 2: add up how many values each parameter holds")
 
 
 def freeze(module: nn.Module, prefix: str) -> list[str]:
@@ -51,9 +53,7 @@ def freeze(module: nn.Module, prefix: str) -> list[str]:
 
     freeze(TinyMLP([4, 8, 2]), "layers.0") -> ["layers.0.weight", "layers.0.bias"]
     """
-    raise NotImplementedError(
-        "Task 3: named_parameters gives dotted names; requires_grad_(False) freezes"
-    )
+    raise NotImplementedError("Task 3: the dotted names tell you which parameters to freeze")
 
 
 def save_and_reload(model: TinyMLP, sizes: list[int], path: Path) -> TinyMLP:
@@ -61,6 +61,4 @@ def save_and_reload(model: TinyMLP, sizes: list[int], path: Path) -> TinyMLP:
     saved state into it (with weights_only=True: no pickled code is executed) and return it.
     The reloaded model must give the same outputs and the same buffers.
     """
-    raise NotImplementedError(
-        "Task 4: torch.save(model.state_dict(), path); torch.load(path, weights_only=True)"
-    )
+    raise NotImplementedError("Task 4: save only the tensors; load them safely into a fresh model")

@@ -13,7 +13,7 @@ import torch
 
 def relu(x: torch.Tensor) -> torch.Tensor:
     """Task 1. max(x, 0) elementwise. Any shape and float dtype -> same shape and dtype."""
-    raise NotImplementedError("Task 1: clamp from below at 0 (or torch.where)")
+    raise NotImplementedError("Task 1: negative values become 0, the rest pass through")
 
 
 def gelu(x: torch.Tensor, approximate: str = "none") -> torch.Tensor:
@@ -24,14 +24,15 @@ def gelu(x: torch.Tensor, approximate: str = "none") -> torch.Tensor:
     Same shape and dtype as x; equal to F.gelu(x, approximate=...).
     """
     raise NotImplementedError(
-        "Task 2: torch.erf for the exact form; torch.tanh for the approximation"
+        "Task 2: the exact form uses the Gaussian's cumulative distribution function, the other a "
+        "tanh curve"
     )
 
 
 def silu(x: torch.Tensor) -> torch.Tensor:
     """Task 3. SiLU (swish): x * sigmoid(x). Same shape and dtype; equal to F.silu."""
     raise NotImplementedError(
-        "Task 3: torch.sigmoid is stable for large |x|; 1 / (1 + exp(-x)) overflows"
+        "Task 3: x times sigmoid(x), computed so that no intermediate overflows"
     )
 
 
@@ -41,7 +42,10 @@ def softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
 
     Same shape and dtype; equal to torch.softmax(x, dim).
     """
-    raise NotImplementedError("Task 4: shift by x.amax(dim, keepdim=True), then exp and normalise")
+    raise NotImplementedError(
+        "Task 4: subtracting each slice's maximum changes nothing mathematically and stops the "
+        "overflow"
+    )
 
 
 def log_softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
@@ -51,6 +55,4 @@ def log_softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
 
     Same shape and dtype; equal to torch.log_softmax(x, dim).
     """
-    raise NotImplementedError(
-        "Task 5: x - m - log(sum(exp(x - m))), with m = x.amax(dim, keepdim=True)"
-    )
+    raise NotImplementedError("Task 5: the same shift, then subtract the log of the sum")

@@ -28,7 +28,7 @@ def bce_with_logits(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     with finite gradients, however large the logits.
     """
     raise NotImplementedError(
-        "Task 2: rewrite -[y log s(x) + (1-y) log(1-s(x))] so nothing overflows"
+        "Task 2: rewrite the loss in terms of the logit so that no exponential can overflow"
     )
 
 
@@ -50,5 +50,6 @@ def cross_entropy(
     Returns a 0-d tensor: the mean over the entries that are not ignored.
     """
     raise NotImplementedError(
-        "Task 3: log_softmax, then mix the true-class term with the all-class mean"
+        "Task 3: work with log-probabilities; mix the true class's term with the all-class mean; "
+        "ignored entries leave the count"
     )

@@ -18,7 +18,9 @@ def fan_in_and_fan_out(weight: torch.Tensor) -> tuple[int, int]:
     (the receptive field): (in_channels * k, out_channels * k), k = prod(kernel).
     Needs at least 2 dimensions (raise ValueError otherwise). Returns Python ints.
     """
-    raise NotImplementedError("Task 1: each output sees in_channels x kernel inputs")
+    raise NotImplementedError(
+        "Task 1: each output sees in_channels times the kernel's size of inputs"
+    )
 
 
 def gain(nonlinearity: str, negative_slope: float = 0.01) -> float:
@@ -27,7 +29,7 @@ def gain(nonlinearity: str, negative_slope: float = 0.01) -> float:
     "linear" and "sigmoid": 1; "tanh": 5/3; "relu": sqrt(2);
     "leaky_relu": sqrt(2 / (1 + negative_slope ** 2)). Anything else: ValueError.
     """
-    raise NotImplementedError("Task 2: relu halves the second moment, so the gain gives it back")
+    raise NotImplementedError("Task 2: ReLU halves the second moment, so its gain gives it back")
 
 
 def xavier_uniform_(
@@ -39,7 +41,9 @@ def xavier_uniform_(
     Variance a^2 / 3 = gain^2 * 2 / (fan_in + fan_out) (Glorot & Bengio, 2010).
     `generator`, when given, is the only source of randomness (same seed, same weights).
     """
-    raise NotImplementedError("Task 3: the bound of a uniform is sqrt(3) times its std")
+    raise NotImplementedError(
+        "Task 3: the bound of a uniform is sqrt(3) times its standard deviation"
+    )
 
 
 def kaiming_normal_(
@@ -63,4 +67,6 @@ def init_relu_network_(model: nn.Module, generator: torch.Generator | None = Non
     With it, the activations of a deep ReLU stack keep their scale from the first layer to the
     last; with PyTorch's default init they shrink layer after layer.
     """
-    raise NotImplementedError("Task 5: model.modules() walks every submodule")
+    raise NotImplementedError(
+        "Task 5: every Linear layer at any depth, not only the direct children"
+    )

@@ -32,7 +32,9 @@ class SGD:
 
     def zero_grad(self) -> None:
         """Task 1. Forget every parameter's gradient: set `.grad` to None, as torch.optim does."""
-        raise NotImplementedError("Task 1: None, not zeros: the next backward() then starts fresh")
+        raise NotImplementedError(
+            "Task 1: None, not zeros: the next backward pass then starts fresh"
+        )
 
     @torch.no_grad()
     def step(self) -> None:
@@ -86,4 +88,6 @@ class Adam:
             m_hat = m / (1 - beta1 ** t);  v_hat = v / (1 - beta2 ** t)
             p = p - lr * m_hat / (sqrt(v_hat) + eps)
         """
-        raise NotImplementedError("Task 3: m and v start at 0, so divide out the bias towards 0")
+        raise NotImplementedError(
+            "Task 3: both running averages start at 0, so divide out their bias towards 0"
+        )

@@ -28,7 +28,7 @@ def warmup_cosine_lr(
     1 <= warmup_steps < total_steps, 0 < start_factor <= 1. Equal to LinearLR then
     CosineAnnealingLR in a SequentialLR.
     """
-    raise NotImplementedError("Task 1: two formulas, switching at step == warmup_steps")
+    raise NotImplementedError("Task 1: two formulas, switching where the warm-up ends")
 
 
 def warmup_cosine_scheduler(
@@ -43,7 +43,9 @@ def warmup_cosine_scheduler(
     scheduler.step() once after each optimizer.step(); min_lr is the same absolute floor for
     every parameter group.
     """
-    raise NotImplementedError("Task 2: the cosine runs for the steps left after the warm-up")
+    raise NotImplementedError(
+        "Task 2: PyTorch's pieces, one for each phase, and one that hands over between them"
+    )
 
 
 def warmup_cosine_lambda(
@@ -57,4 +59,4 @@ def warmup_cosine_lambda(
     warmup_cosine_lr(step, b, w, t, s, m * b).
     """
 
-    raise NotImplementedError("Task 3: the task 1 schedule divided by base_lr")
+    raise NotImplementedError("Task 3: a multiplier is the lr you would get for a base lr of 1")

@@ -22,7 +22,7 @@ def layer_norm(
     x: (*, *normalized_shape) -> same shape. Samples never see each other.
     """
     raise NotImplementedError(
-        "Task 1: statistics over the trailing dims only, keepdim to broadcast back"
+        "Task 1: statistics over the trailing dimensions only, kept so they broadcast back"
     )
 
 
@@ -50,7 +50,8 @@ class BatchNorm1d(nn.Module):
         dimension but 1; and, as a side effect, the update of running_mean and running_var
         (with the batch's UNBIASED variance), recorded nowhere in autograd's graph."""
         raise NotImplementedError(
-            "Task 2: reduce over dims 0 and 2.., update the buffers under no_grad"
+            "Task 2: one statistic per feature: reduce over every dimension but the features'; the "
+            "buffers learn outside the graph"
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -58,5 +59,6 @@ class BatchNorm1d(nn.Module):
         training mode (self.training), with the running ones in eval mode, then scale by
         weight and shift by bias, per feature."""
         raise NotImplementedError(
-            "Task 3: pick the statistics by mode, then reshape (C,) to broadcast"
+            "Task 3: the mode decides which statistics; then shape them to line up with the feature "
+            "dimension"
         )

@@ -20,7 +20,10 @@ def dropout(
     x: any shape and float dtype -> same shape, dtype and device.
     `generator`, when given, is the only source of randomness (a CPU generator for CPU tensors).
     """
-    raise NotImplementedError("Task 1: a Bernoulli keep-mask, scaled so the mean stays put")
+    raise NotImplementedError(
+        "Task 1: keep each element with probability 1 - p, and scale the survivors so the mean "
+        "stays put"
+    )
 
 
 class Dropout(nn.Module):
@@ -32,7 +35,7 @@ class Dropout(nn.Module):
         self.p = p
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError("Task 2: nn.Module keeps the mode in self.training")
+        raise NotImplementedError("Task 2: a module already knows whether it is training")
 
 
 def l2_penalty(parameters: Iterable[torch.Tensor], weight_decay: float) -> torch.Tensor:

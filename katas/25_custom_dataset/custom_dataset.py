@@ -35,12 +35,12 @@ class TensorPairDataset(Dataset):
 
     def __len__(self) -> int:
         """Task 1. The number of samples, N."""
-        raise NotImplementedError("Task 1: how many rows are there?")
+        raise NotImplementedError("Task 1: how many samples are there?")
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Tasks 1 and 2. The pair for sample `index`, transforms applied to this sample only."""
         raise NotImplementedError(
-            "Task 2: index first, then transform the one sample (and its label)"
+            "Task 2: pick the one sample first, then transform it (and its label)"
         )
 
 
@@ -49,9 +49,7 @@ def save_samples(features: torch.Tensor, labels: torch.Tensor, folder: Path) -> 
     torch.save({"features": features[i], "label": labels[i]}, path), each holding only its own
     sample's data. Creates `folder` if needed; returns the paths written, in order.
     """
-    raise NotImplementedError(
-        "Task 3: one file per sample; a view saves the whole storage, so clone it"
-    )
+    raise NotImplementedError("Task 3: one file per sample, holding only that sample")
 
 
 class FolderDataset(Dataset):
@@ -63,7 +61,7 @@ class FolderDataset(Dataset):
     """
 
     def __init__(self, folder: Path, transform: Transform | None = None) -> None:
-        raise NotImplementedError("Task 4: list and sort the file paths; do not load them yet")
+        raise NotImplementedError("Task 4: find and order the files now; read them later")
 
     def __len__(self) -> int:
         """Task 4. The number of "*.pt" files."""
@@ -71,4 +69,4 @@ class FolderDataset(Dataset):
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Task 4. Load file `index` now (torch.load with weights_only=True) and return its pair."""
-        raise NotImplementedError("Task 4: torch.load(path, weights_only=True), then the transform")
+        raise NotImplementedError("Task 4: read the file safely at this moment, then transform")

@@ -22,7 +22,7 @@ def pad_collate(
       labels:  (B,) the labels, stacked
     """
     raise NotImplementedError(
-        "Task 1: pad_sequence pads to the batch's longest; keep each true length"
+        "Task 1: split the pairs, remember each true length, pad to this batch's longest"
     )
 
 
@@ -30,7 +30,7 @@ def sequence_loader(dataset: Dataset, batch_size: int, seed: int) -> DataLoader:
     """Task 2. A DataLoader over `dataset` that shuffles, batches with pad_collate, and draws its
     order from a torch.Generator seeded with `seed`: the same seed gives the same batches."""
     raise NotImplementedError(
-        "Task 2: shuffle=True, collate_fn=..., generator=a seeded torch.Generator"
+        "Task 2: a shuffling loader whose order comes from a seeded generator of its own"
     )
 
 
@@ -38,9 +38,7 @@ def balanced_sampler(labels: torch.Tensor, num_samples: int, seed: int) -> Weigh
     """Task 3. A WeightedRandomSampler that draws `num_samples` dataset indices (with
     replacement, from a torch.Generator seeded with `seed`) so that every class is drawn
     equally often on average, however imbalanced `labels` (N,) int64 is."""
-    raise NotImplementedError(
-        "Task 3: one weight PER SAMPLE: 1 / (the size of that sample's class)"
-    )
+    raise NotImplementedError("Task 3: one weight PER SAMPLE: rarer classes weigh more")
 
 
 def seed_worker(worker_id: int) -> None:
@@ -48,7 +46,7 @@ def seed_worker(worker_id: int) -> None:
     the dataset's own generator (`dataset.generator`, a torch.Generator) from the worker's seed,
     so that workers draw different random numbers, and the same ones for the same loader seed."""
     raise NotImplementedError(
-        "Task 4: get_worker_info() has the worker's dataset copy and its seed"
+        "Task 4: each worker has its own copy of the dataset and its own seed"
     )
 
 
@@ -59,5 +57,6 @@ def augmented_loader(
     worker_init_fn and a torch.Generator seeded with `seed`: the same seed gives the same batches
     (order and augmentations), whatever the workers."""
     raise NotImplementedError(
-        "Task 4: generator= seeds the order and the workers; worker_init_fn= the rest"
+        "Task 4: the loader's generator seeds the order and the workers; the init function does the "
+        "rest"
     )

@@ -13,12 +13,12 @@ def split_dataset(dataset: Dataset, fractions: list[float], seed: int) -> list[S
     sizes as torch.utils.data.random_split gives for these fractions (floor of fraction * N,
     the remainder handed out one by one from the first subset on). The same seed gives the same
     split, whatever else used the global RNG before, and the global RNG is left alone."""
-    raise NotImplementedError("Task 1: random_split with a generator seeded from `seed`")
+    raise NotImplementedError("Task 1: PyTorch's splitter, drawing from a random stream of its own")
 
 
 def accuracy(predictions: torch.Tensor, targets: torch.Tensor) -> float:
     """Task 2. The fraction of predictions (N,) int64 equal to targets (N,) int64, a Python float."""
-    raise NotImplementedError("Task 2: compare, then average the booleans as floats")
+    raise NotImplementedError("Task 2: compare, then average the matches")
 
 
 def confusion_matrix(
@@ -26,7 +26,7 @@ def confusion_matrix(
 ) -> torch.Tensor:
     """Task 3. (num_classes, num_classes) int64: entry [t, p] counts samples whose TRUE class is t
     and PREDICTED class is p (rows are true classes, as in scikit-learn)."""
-    raise NotImplementedError("Task 3: one bincount over the pair index t * C + p")
+    raise NotImplementedError("Task 3: every (true, predicted) pair is one cell; count the pairs")
 
 
 def precision_recall_f1(
@@ -37,7 +37,10 @@ def precision_recall_f1(
     precision[c] = TP / (samples predicted c), recall[c] = TP / (samples whose true class is c),
     F1 = the harmonic mean of precision and recall. A 0 / 0 counts as 0.
     """
-    raise NotImplementedError("Task 4: from the confusion matrix: diagonal, column sums, row sums")
+    raise NotImplementedError(
+        "Task 4: everything comes from the confusion matrix: the diagonal, the column sums, the row "
+        "sums"
+    )
 
 
 def macro_f1(predictions: torch.Tensor, targets: torch.Tensor, num_classes: int) -> float:

@@ -20,7 +20,8 @@ def train_one_epoch(
     the gradients, compute loss_fn(model(inputs), targets), backpropagate, step the optimizer.
     Returns the mean loss over SAMPLES (each batch's loss weighted by its size), a float."""
     raise NotImplementedError(
-        "Task 1: train(), then zero_grad / forward / backward / step per batch"
+        "Task 1: training mode, then the four moves of a step for every batch; the mean over "
+        "samples"
     )
 
 
@@ -29,7 +30,7 @@ def evaluate(model: nn.Module, loader: DataLoader, loss_fn: LossFn) -> tuple[flo
     without building autograd graphs. Returns (mean loss over samples, accuracy), floats;
     the prediction is the argmax of the model's (B, C) logits."""
     raise NotImplementedError(
-        "Task 2: eval() and torch.no_grad(); weight by batch size as in Task 1"
+        "Task 2: evaluation mode and no graph; weigh each batch by its size as in Task 1"
     )
 
 
@@ -43,7 +44,7 @@ def fit(
 ) -> dict[str, list[float]]:
     """Task 3. `epochs` times: train one epoch, then evaluate on `val_loader`. Returns the
     history {"train_loss": [...], "val_loss": [...], "val_accuracy": [...]}, one entry per epoch."""
-    raise NotImplementedError("Task 3: call Tasks 1 and 2 each epoch and append to three lists")
+    raise NotImplementedError("Task 3: Tasks 1 and 2 once per epoch, and keep what they return")
 
 
 def train_moons(
@@ -54,5 +55,5 @@ def train_moons(
     shuffling). Target: at least 95% accuracy on `val_set`, within 5 seconds on 2 CPU cores.
     Returns (the trained model, fit's history)."""
     raise NotImplementedError(
-        "Task 4: a small MLP, Adam, cross-entropy, a few dozen epochs of fit()"
+        "Task 4: a small network, an adaptive optimizer, enough epochs; everything seeded"
     )

@@ -35,11 +35,14 @@ def save_checkpoint(
     epoch: int,
 ) -> None:
     """Task 1. Save to `path`, with torch.save, everything needed to continue training exactly
-    after epoch `epoch` (0-based): the model's, optimizer's and scheduler's state_dicts, the
+    after epoch `epoch`, counting from 1 (so `epoch` is also the number of epochs finished;
+    the first epoch's checkpoint says 1): the model's, optimizer's and scheduler's state_dicts, the
     global torch RNG state (dropout draws from it), the data loader's `generator` state (the
     shuffling) and `epoch`. Only tensors, numbers, strings, lists and dicts: the file must load
     with torch.load(path, weights_only=True)."""
-    raise NotImplementedError("Task 1: one dict of state_dicts and RNG states, then torch.save")
+    raise NotImplementedError(
+        "Task 1: everything that changes during training, in one dict of plain data"
+    )
 
 
 def load_checkpoint(
@@ -50,9 +53,10 @@ def load_checkpoint(
     generator: torch.Generator,
 ) -> int:
     """Task 2. Restore, in place, everything save_checkpoint saved into these (freshly built)
-    objects and the global torch RNG; return the epoch the checkpoint was saved after."""
+    objects and the global torch RNG; return the epoch the checkpoint was saved after (counting
+    from 1: the number of epochs finished)."""
     raise NotImplementedError(
-        "Task 2: torch.load(weights_only=True), then load_state_dict / set_state"
+        "Task 2: load it safely, then put every piece back into the object it came from"
     )
 
 
@@ -68,10 +72,13 @@ def train(
 ) -> list[float]:
     """Task 3. Train up to `epochs` epochs in all, resumable.
 
-    If `checkpoint_path` exists, first restore it and continue with the epoch after the saved
-    one; otherwise start at epoch 0. Each epoch: train_one_epoch, then scheduler.step(), then
-    save a checkpoint. `stop_after` simulates an interruption: when given, return as soon as
-    epoch number `stop_after` (counting from 1) has been saved. `generator` is the loader's.
+    Epochs are numbered from 1 to `epochs`. If `checkpoint_path` exists, first restore it and
+    continue with the epoch after the saved one; otherwise start at epoch 1. Each epoch:
+    train_one_epoch, then scheduler.step(), then save a checkpoint with that epoch's number.
+    `stop_after` simulates an interruption: when given, return as soon as epoch number
+    `stop_after` of the whole run has been saved. `generator` is the loader's.
     Returns the losses of the epochs this call ran.
     """
-    raise NotImplementedError("Task 3: resume if the file exists; save after every epoch")
+    raise NotImplementedError(
+        "Task 3: resume if there is a checkpoint; save after every epoch; epochs count from 1"
+    )

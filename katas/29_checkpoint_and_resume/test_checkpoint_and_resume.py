@@ -49,7 +49,7 @@ def trained_for_two_epochs():
 
 def test_a_checkpoint_loads_with_weights_only(tmp_path):
     model, optimizer, scheduler, _, generator = trained_for_two_epochs()
-    save_checkpoint(tmp_path / "ckpt.pt", model, optimizer, scheduler, generator, epoch=1)
+    save_checkpoint(tmp_path / "ckpt.pt", model, optimizer, scheduler, generator, epoch=2)
     try:
         torch.load(tmp_path / "ckpt.pt", weights_only=True)
     except Exception as error:
@@ -69,7 +69,7 @@ def test_load_checkpoint_returns_the_saved_epoch(tmp_path):
 
 def test_load_checkpoint_restores_model_optimizer_and_scheduler(tmp_path):
     model, optimizer, scheduler, _, generator = trained_for_two_epochs()
-    save_checkpoint(tmp_path / "ckpt.pt", model, optimizer, scheduler, generator, epoch=1)
+    save_checkpoint(tmp_path / "ckpt.pt", model, optimizer, scheduler, generator, epoch=2)
     new_model, new_optimizer, new_scheduler, _, new_generator = build(model_seed=5, shuffle_seed=6)
     load_checkpoint(tmp_path / "ckpt.pt", new_model, new_optimizer, new_scheduler, new_generator)
     for name, tensor in model.state_dict().items():
@@ -94,7 +94,7 @@ def test_load_checkpoint_restores_model_optimizer_and_scheduler(tmp_path):
 
 def test_load_checkpoint_restores_the_random_number_generators(tmp_path):
     model, optimizer, scheduler, _, generator = trained_for_two_epochs()
-    save_checkpoint(tmp_path / "ckpt.pt", model, optimizer, scheduler, generator, epoch=1)
+    save_checkpoint(tmp_path / "ckpt.pt", model, optimizer, scheduler, generator, epoch=2)
     expected_global = torch.rand(5)  # what the global RNG gives next, right after saving
     expected_shuffle = torch.randperm(10, generator=generator)
     new_model, new_optimizer, new_scheduler, _, new_generator = build(model_seed=5, shuffle_seed=6)
@@ -124,7 +124,9 @@ def test_training_creates_a_checkpoint_and_runs_every_epoch(tmp_path):
     assert (tmp_path / "run.pt").exists(), "train(...) wrote no checkpoint at checkpoint_path"
     fresh = build(model_seed=5)
     epoch = load_checkpoint(tmp_path / "run.pt", fresh[0], fresh[1], fresh[2], fresh[4])
-    assert epoch == 2, f"the last checkpoint of a 3-epoch run says epoch {epoch}, expected 2"
+    assert epoch == 3, (
+        f"the last checkpoint of a 3-epoch run says epoch {epoch}, expected 3 (epochs count from 1)"
+    )
 
 
 def test_stop_after_interrupts_the_run(tmp_path):
@@ -164,7 +166,7 @@ def test_a_run_interrupted_twice_equals_uninterrupted_training(tmp_path):
     straight = train(model, optimizer, scheduler, loader, generator, 5, tmp_path / "straight.pt")
 
     path = tmp_path / "resumed.pt"
-    first = train(*build(), 5, path, stop_after=2)  # epochs 1 and 2 (0 and 1, 0-based)
+    first = train(*build(), 5, path, stop_after=2)  # epochs 1 and 2
     torch.manual_seed(999)
     second = train(*build(model_seed=5, shuffle_seed=6), 5, path, stop_after=4)  # 3 and 4
     torch.manual_seed(998)

@@ -27,8 +27,8 @@ def accumulate_gradients(
     first. Returns the mean loss over the whole batch as a Python float.
     """
     raise NotImplementedError(
-        "Task 1: zero the gradients, split the batch, backward each piece's loss divided by the "
-        "number of pieces"
+        "Task 1: clear the old gradients, then backward each piece so that the pieces add up to the "
+        "full batch's mean"
     )
 
 
@@ -66,6 +66,5 @@ def train_with_accumulation(
     Returns the gradient norm before clipping of each optimizer step, in order.
     """
     raise NotImplementedError(
-        "Task 3: group the batches, divide each loss by the size of its own group, clip and step "
-        "after each group"
+        "Task 3: group the batches; each group is one large batch, the last one possibly shorter"
     )

@@ -31,8 +31,8 @@ class EarlyStopping:
     def step(self, metric: float) -> bool:
         """Record this epoch's metric. True when `patience` epochs in a row have not improved."""
         raise NotImplementedError(
-            "Task 1: decide if the metric improves on self.best; update best, best_epoch and "
-            "counter"
+            "Task 1: is this value better than the best by more than min_delta? Update best, "
+            "best_epoch and counter"
         )
 
 
@@ -61,7 +61,7 @@ def cross_validate(
     inputs: (N, ...), targets: (N, ...).
     """
     raise NotImplementedError(
-        "Task 3: index inputs and targets with each fold's train and val indices"
+        "Task 3: each fold's indices pick its training and validation samples"
     )
 
 

@@ -21,7 +21,8 @@ def autocast_forward(
     inputs: (B, in_features) float32 -> (B, out_features) in `dtype` for a linear last layer.
     """
     raise NotImplementedError(
-        "Task 1: torch.autocast(device_type=..., dtype=...) around the forward pass"
+        "Task 1: let PyTorch choose each operation's precision for the forward pass, on the inputs' "
+        "device"
     )
 
 
@@ -35,7 +36,7 @@ def autocast_loss(
     """Task 2. The loss of model(inputs) against targets, forward pass and loss both under
     autocast in `dtype`. Returns a 0-d float32 tensor that can be backpropagated."""
     raise NotImplementedError(
-        "Task 2: compute the loss inside the same autocast block as the forward pass"
+        "Task 2: the loss belongs in the same mixed-precision region as the forward pass"
     )
 
 
@@ -50,7 +51,8 @@ def bf16_train_step(
     pass and the optimizer step run outside autocast, on the float32 parameters.
     Returns the loss as a Python float."""
     raise NotImplementedError(
-        "Task 3: zero_grad, loss under autocast, then backward and step outside it"
+        "Task 3: only the forward pass and the loss run in bfloat16; the backward pass and the "
+        "update do not"
     )
 
 
@@ -69,6 +71,6 @@ def fp16_scaled_step(
     (unscaled) gradients to that global norm before stepping.
     Returns the (unscaled) loss as a Python float."""
     raise NotImplementedError(
-        "Task 4: scaler.scale(loss).backward(), scaler.step(optimizer), scaler.update(); unscale_ "
-        "before clipping"
+        "Task 4: scale the loss before backward, let the scaler step and adapt; clip only true "
+        "gradients"
     )

@@ -22,14 +22,16 @@ def to_float_chw(image: torch.Tensor) -> torch.Tensor:
 def to_uint8_hwc(image: torch.Tensor) -> torch.Tensor:
     """Task 2. The inverse of Task 1: float (C, H, W) in [0, 1] to uint8 (H, W, C) 0..255,
     rounding to the nearest integer and clamping values outside [0, 1] first."""
-    raise NotImplementedError("Task 2: clamp, scale by 255, round, cast to uint8, channels last")
+    raise NotImplementedError(
+        "Task 2: clamp, scale back to 0..255, round to the nearest level, channels last"
+    )
 
 
 def normalize(image: torch.Tensor, mean: Sequence[float], std: Sequence[float]) -> torch.Tensor:
     """Task 3. (image - mean) / std per channel, for a float (C, H, W) or (B, C, H, W) image;
     mean and std hold one value per channel. Equal to v2.Normalize(mean, std)."""
     raise NotImplementedError(
-        "Task 3: shape mean and std as (C, 1, 1) so they broadcast over H and W"
+        "Task 3: the statistics must line up with the channel dimension, for one image or a batch"
     )
 
 
@@ -44,8 +46,7 @@ def training_pipeline(size: int) -> v2.Compose:
     to float32 in [0, 1], then normalisation with IMAGENET_MEAN and IMAGENET_STD.
     Returns float32 (3, size, size)."""
     raise NotImplementedError(
-        "Task 4: v2.Compose of RandomResizedCrop, RandomHorizontalFlip, ToDtype(scale=True), "
-        "Normalize"
+        "Task 4: a chain of transforms: random crop and resize, random flip, to float, normalise"
     )
 
 
@@ -54,7 +55,7 @@ def evaluation_pipeline(size: int) -> v2.Compose:
     (antialiased), crop the (size, size) centre, convert to float32 in [0, 1], normalise
     with IMAGENET_MEAN and IMAGENET_STD."""
     raise NotImplementedError(
-        "Task 5: Resize(size) then CenterCrop(size): no randomness at evaluation"
+        "Task 5: the same chain without randomness: resize the shorter side, crop the centre"
     )
 
 
@@ -62,4 +63,4 @@ def augment(pipeline: v2.Compose, image: torch.Tensor, seed: int) -> torch.Tenso
     """Task 6. Apply `pipeline` to `image` reproducibly: the same seed gives the same
     augmentation every time. torchvision's random transforms draw from torch's global
     generator."""
-    raise NotImplementedError("Task 6: seed torch's global generator, then apply the pipeline")
+    raise NotImplementedError("Task 6: random transforms draw from torch's global generator")

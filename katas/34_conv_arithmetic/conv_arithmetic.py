@@ -16,8 +16,8 @@ def conv_output_size(
     conv_output_size(32, 3, stride=2, padding=1) -> 16
     """
     raise NotImplementedError(
-        "Task 1: a dilated kernel spans dilation * (kernel - 1) + 1 inputs; count the window "
-        "positions"
+        "Task 1: how many inputs does the dilated window span, and how many start positions fit in "
+        "the padded length?"
     )
 
 
@@ -36,8 +36,8 @@ def pool_output_size(
     pool_output_size(5, 2, ceil_mode=True) -> 3
     """
     raise NotImplementedError(
-        "Task 2: like Task 1 with stride defaulting to kernel; ceil_mode rounds up, then drops a "
-        "window that starts in the right padding"
+        "Task 2: like Task 1 with stride defaulting to kernel; ceil_mode rounds up, but not into "
+        "the right padding"
     )
 
 
@@ -54,8 +54,8 @@ def conv_transpose_output_size(
     conv_transpose_output_size(16, 3, stride=2, padding=1, output_padding=1) -> 32
     """
     raise NotImplementedError(
-        "Task 3: undo Task 1's formula: (size - 1) strides, minus padding, plus the kernel span "
-        "and output_padding"
+        "Task 3: undo Task 1's formula: (size - 1) strides, minus padding, plus the window span and "
+        "output_padding"
     )
 
 
@@ -69,7 +69,7 @@ def output_padding_for(
     output_padding_for(32, 16, 3, stride=2, padding=1) -> 1
     """
     raise NotImplementedError(
-        "Task 4: the shortfall between target and the transposed size with output_padding=0"
+        "Task 4: the shortfall between target and the transposed size without output_padding"
     )
 
 
@@ -80,6 +80,5 @@ def receptive_field(layers: Sequence[tuple[int, int, int]]) -> int:
     receptive_field([(3, 1, 1), (3, 1, 1)]) -> 5;  receptive_field([(2, 2, 1), (3, 1, 1)]) -> 6
     """
     raise NotImplementedError(
-        "Task 5: each layer adds dilation * (kernel - 1) steps, measured in input pixels: "
-        "multiply by the product of earlier strides"
+        "Task 5: each layer widens the field by its span, measured in input pixels"
     )

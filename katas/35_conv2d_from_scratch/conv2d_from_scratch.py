@@ -31,8 +31,8 @@ def conv2d_unfold(
     F.conv2d and nn.Conv2d may not be used.
     """
     raise NotImplementedError(
-        "Task 1: unfold the patches, flatten the weight to match, multiply, fold the positions "
-        "back into (H_out, W_out)"
+        "Task 1: unfold the patches, flatten the weight to match, multiply, put the positions back "
+        "into (H_out, W_out)"
     )
 
 
@@ -51,8 +51,8 @@ def conv2d_grouped(
     [g * C_in/groups, (g+1) * C_in/groups). Returns (N, C_out, H_out, W_out).
     """
     raise NotImplementedError(
-        "Task 2: split the unfolded columns and the weight rows into groups, one matmul per group "
-        "in a single batched call"
+        "Task 2: each group of output channels sees only its own group of input channels: split "
+        "both sides, multiply group by group"
     )
 
 
@@ -75,10 +75,10 @@ class Conv2dFromScratch(nn.Module):
         super().__init__()
         self.stride, self.padding, self.groups = stride, padding, groups
         raise NotImplementedError(
-            "Task 3: weight (out, in // groups, kH, kW) and an optional bias (out,), initialised "
-            "like nn.Conv2d"
+            "Task 3: a weight (out, in // groups, kH, kW) and an optional bias (out,), initialised "
+            "like nn.Conv2d's"
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(N, C_in, H, W) -> (N, C_out, H_out, W_out)"""
-        raise NotImplementedError("Task 3: call conv2d_grouped with the module's settings")
+        raise NotImplementedError("Task 3: call Task 2 with the module's settings")

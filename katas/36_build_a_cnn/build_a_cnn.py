@@ -27,12 +27,13 @@ class ShapesCNN(nn.Module):
     def __init__(self, in_channels: int = 1, num_classes: int = 3):
         super().__init__()
         raise NotImplementedError(
-            "Task 2: two conv-ReLU-pool blocks, a global pool, then a Linear layer"
+            "Task 2: a few convolution blocks that shrink the image, then something that makes the "
+            "size not matter"
         )
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError(
-            "Task 2: features, pool, flatten, classifier; no softmax at the end"
+            "Task 2: features, a global pool, flatten, classifier; raw scores at the end"
         )
 
 
@@ -50,7 +51,7 @@ def train(
     Returns the loss of every step, as Python floats, in order.
     """
     raise NotImplementedError(
-        "Task 3: train mode, then for each batch: zero_grad, loss, backward, step"
+        "Task 3: training mode; each epoch a new order, and one optimizer step per mini-batch"
     )
 
 
@@ -60,6 +61,4 @@ def predict(model: nn.Module, images: torch.Tensor) -> torch.Tensor:
     Puts the model in evaluation mode (dropout off, batch norm uses its running statistics)
     and computes without building a graph.
     """
-    raise NotImplementedError(
-        "Task 4: model.eval(), torch.no_grad(), argmax over the class dimension"
-    )
+    raise NotImplementedError("Task 4: evaluation mode, no graph, the highest score wins")

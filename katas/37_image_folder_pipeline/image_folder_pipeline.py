@@ -20,25 +20,29 @@ def find_classes(root: str | Path) -> tuple[list[str], dict[str, int]]:
     """Task 1. The class names (the sub-folders of `root`, sorted) and the index of each, as
     ImageFolder gives them: (["cat", "dog"], {"cat": 0, "dog": 1}). Files in `root` are not classes.
     """
-    raise NotImplementedError("Task 1: sorted names of the entries of root that are directories")
+    raise NotImplementedError(
+        "Task 1: the class names are the sub-folders of root, in a fixed order"
+    )
 
 
 def make_transform(size: int, mean: list[float], std: list[float]) -> Callable:
     """Task 2. A transforms.v2 pipeline for evaluation: PIL image (any size, RGB) ->
     float32 tensor (3, size, size), values scaled to [0, 1] then normalised with mean and std."""
     raise NotImplementedError(
-        "Task 2: v2.Compose of ToImage, Resize, ToDtype(scale=True), Normalize"
+        "Task 2: PIL image to tensor, resize, to float in [0, 1], normalise: in that order"
     )
 
 
 def make_train_transform(size: int, mean: list[float], std: list[float]) -> Callable:
     """Task 3. The same pipeline with a random horizontal flip (p = 0.5) for training."""
-    raise NotImplementedError("Task 3: insert v2.RandomHorizontalFlip into the same pipeline")
+    raise NotImplementedError("Task 3: the same pipeline with a random left-right flip")
 
 
 def load_image_folder(root: str | Path, transform: Callable) -> Dataset:
     """Task 4. A data set over root/<class>/<image>: item i is (transform(image), class index)."""
-    raise NotImplementedError("Task 4: torchvision.datasets.ImageFolder does exactly this")
+    raise NotImplementedError(
+        "Task 4: torchvision already reads a folder of class folders this way"
+    )
 
 
 def make_loader(dataset: Dataset, batch_size: int, shuffle: bool, seed: int = 0) -> DataLoader:
@@ -46,11 +50,13 @@ def make_loader(dataset: Dataset, batch_size: int, shuffle: bool, seed: int = 0)
     last batch may be smaller. With shuffle=True the order depends on `seed` only: the same
     seed gives the same batches, every time."""
     raise NotImplementedError(
-        "Task 5: give the DataLoader its own torch.Generator seeded with seed"
+        "Task 5: a loader whose shuffling draws from a random stream of its own"
     )
 
 
 def channel_mean_std(loader: DataLoader) -> tuple[torch.Tensor, torch.Tensor]:
     """Task 6. The mean and standard deviation of each channel over every pixel of every image
     the loader gives: two float32 tensors (C,). Batches may differ in size."""
-    raise NotImplementedError("Task 6: accumulate sums and sums of squares; divide once at the end")
+    raise NotImplementedError(
+        "Task 6: every pixel weighs the same: accumulate totals, divide once at the end"
+    )

@@ -17,7 +17,7 @@ from torchvision import models
 def load_pretrained(path: str | Path) -> models.ResNet:
     """Task 1. A torchvision resnet18 (1000 classes) with the state dict saved at `path`."""
     raise NotImplementedError(
-        "Task 1: build resnet18(weights=None), then load_state_dict(torch.load(...))"
+        "Task 1: build the architecture first, then pour the saved tensors into it"
     )
 
 
@@ -25,12 +25,14 @@ def replace_head(model: models.ResNet, num_classes: int) -> models.ResNet:
     """Task 2. Give `model` a new, freshly initialised head for `num_classes` classes, taking
     the same 512 features; returns the same model, which now maps (B, 3, H, W) ->
     (B, num_classes)."""
-    raise NotImplementedError("Task 2: a new nn.Linear with in_features of the old model.fc")
+    raise NotImplementedError(
+        "Task 2: a new, randomly initialised last layer with as many outputs as classes"
+    )
 
 
 def freeze_backbone(model: nn.Module) -> None:
     """Task 3. Stop gradients to every parameter except the head's (model.fc)."""
-    raise NotImplementedError("Task 3: requires_grad_(False) on everything, then True on the head")
+    raise NotImplementedError("Task 3: nothing trains but the head")
 
 
 def param_groups(model: models.ResNet, head_lr: float, backbone_lr: float) -> list[dict]:
@@ -39,7 +41,9 @@ def param_groups(model: models.ResNet, head_lr: float, backbone_lr: float) -> li
 
     torch.optim.SGD(param_groups(model, 1e-2, 1e-4), lr=...) fine-tunes the backbone gently.
     """
-    raise NotImplementedError("Task 4: split model.named_parameters() on the `fc.` prefix")
+    raise NotImplementedError(
+        "Task 4: two groups, split by whether a parameter belongs to the head"
+    )
 
 
 def train_head(
@@ -50,5 +54,6 @@ def train_head(
     as it went in. images (B, 3, H, W) float32, labels (B,) int64. Returns the loss of every
     step (computed before its update) as Python floats."""
     raise NotImplementedError(
-        "Task 5: freeze, model.eval() for the batch norms, optimise model.fc only"
+        "Task 5: only the head may change: not the backbone's parameters, and not its running "
+        "statistics"
     )

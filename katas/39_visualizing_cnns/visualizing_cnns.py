@@ -20,7 +20,8 @@ def collect_feature_maps(
     """Task 1. Run `model(images)` once and return {name: output of layers[name]}, detached,
     using forward hooks. Leaves no hook behind, even if the forward pass raises."""
     raise NotImplementedError(
-        "Task 1: register_forward_hook on each layer; remove the handles in finally"
+        "Task 1: a hook per layer that keeps its output under its name; remove every hook, whatever "
+        "happens"
     )
 
 
@@ -29,7 +30,7 @@ def filters_as_images(weight: torch.Tensor) -> torch.Tensor:
     last, each filter scaled on its own to [0, 1] (its min to 0, its max to 1). A constant
     filter becomes all zeros."""
     raise NotImplementedError(
-        "Task 2: min and max per filter (amin/amax over dims 1, 2, 3), then permute"
+        "Task 2: each filter scaled by its own minimum and maximum, then channels last"
     )
 
 
@@ -37,7 +38,8 @@ def saliency_map(model: nn.Module, image: torch.Tensor, target: int) -> torch.Te
     """Task 3. How much each pixel moves the score of class `target`: image (C, H, W) ->
     (H, W), the largest absolute gradient of the score over the channels."""
     raise NotImplementedError(
-        "Task 3: a leaf copy of the image with requires_grad, backward of one score"
+        "Task 3: how much does the score change with each pixel? Ask autograd, on a copy of the "
+        "image"
     )
 
 
@@ -47,7 +49,7 @@ def grad_cam(model: nn.Module, layer: nn.Module, image: torch.Tensor, target: in
     averaged over space; map = ReLU(sum over channels of weight * activation), divided by its
     maximum (an all-zero map stays zero). Leaves no hook behind."""
     raise NotImplementedError(
-        "Task 4: a hook keeps the activation; autograd.grad; mean over (h, w); ReLU"
+        "Task 4: the layer's activation, weighted by the average gradient of each of its channels"
     )
 
 
@@ -55,4 +57,4 @@ def save_figure(panels: list[torch.Tensor], titles: list[str], path: str | Path)
     """Task 5. A PNG at `path` with the panels side by side, each with its title: every panel
     is an image (H, W) (drawn in grey or a colour map) or (H, W, 3) with values in [0, 1].
     Closes the figure afterwards."""
-    raise NotImplementedError("Task 5: plt.subplots(1, n), imshow each panel, savefig, plt.close")
+    raise NotImplementedError("Task 5: one row of panels, each with its title; save, then close")

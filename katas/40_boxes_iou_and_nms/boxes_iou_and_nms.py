@@ -15,13 +15,15 @@ import torch
 def to_xyxy(boxes: torch.Tensor, in_fmt: str) -> torch.Tensor:
     """Task 1. Boxes (N, 4) in `in_fmt` ("xyxy", "xywh" or "cxcywh") -> (N, 4) in "xyxy"."""
     raise NotImplementedError(
-        "Task 1: split the four columns with unbind(-1), rebuild with stack(dim=-1)"
+        "Task 1: take the four columns apart and rebuild them in the other order"
     )
 
 
 def from_xyxy(boxes: torch.Tensor, out_fmt: str) -> torch.Tensor:
     """Task 1. Boxes (N, 4) in "xyxy" -> (N, 4) in `out_fmt` ("xyxy", "xywh" or "cxcywh")."""
-    raise NotImplementedError("Task 1: width = x2 - x1, centre = (x1 + x2) / 2")
+    raise NotImplementedError(
+        "Task 1: the width is the difference of the corners, the centre their average"
+    )
 
 
 def convert_boxes(boxes: torch.Tensor, in_fmt: str, out_fmt: str) -> torch.Tensor:
@@ -39,7 +41,9 @@ def box_iou(boxes1: torch.Tensor, boxes2: torch.Tensor) -> torch.Tensor:
 
     iou[i, j] = area(boxes1[i] ∩ boxes2[j]) / area(boxes1[i] ∪ boxes2[j]); 0 for disjoint boxes.
     """
-    raise NotImplementedError("Task 3: broadcast (N, 1, 2) against (M, 2); clamp the overlap at 0")
+    raise NotImplementedError(
+        "Task 3: the overlap of two boxes is itself a box, possibly empty; do every pair at once"
+    )
 
 
 def nms(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -> torch.Tensor:
@@ -50,7 +54,8 @@ def nms(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -> torc
     kept boxes (K,) int64, in decreasing order of score.
     """
     raise NotImplementedError(
-        "Task 4: argsort the scores (descending); a kept box suppresses its overlaps"
+        "Task 4: visit the boxes from the best score down; a kept box suppresses the boxes that "
+        "overlap it too much"
     )
 
 
@@ -60,4 +65,4 @@ def batched_nms(
     """Task 5. NMS within each class, like torchvision.ops.batched_nms: boxes of different
     classes never suppress each other. classes (N,) int64. Returns (K,) int64 indices in
     decreasing order of score."""
-    raise NotImplementedError("Task 5: run nms per class, then merge the kept indices by score")
+    raise NotImplementedError("Task 5: boxes of different classes never suppress each other")

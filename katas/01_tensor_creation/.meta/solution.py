@@ -15,7 +15,7 @@ def filled(
 
     filled((2, 3), 7.0) -> tensor([[7., 7., 7.], [7., 7., 7.]])
     """
-    # BEGIN SOLUTION: Task 1: one call to torch.full makes it; pass dtype on
+    # BEGIN SOLUTION: Task 1: one factory makes a tensor of any shape holding a single value; say which dtype you want
     return torch.full(shape, value, dtype=dtype)
     # END SOLUTION
 
@@ -25,7 +25,7 @@ def count_up(start: int, stop: int, step: int = 1) -> torch.Tensor:
 
     count_up(2, 10, 3) -> tensor([2, 5, 8])
     """
-    # BEGIN SOLUTION: Task 2: torch.arange, like Python's range
+    # BEGIN SOLUTION: Task 2: the tensor version of Python's range
     return torch.arange(start, stop, step)
     # END SOLUTION
 
@@ -35,21 +35,21 @@ def evenly_spaced(start: float, stop: float, count: int) -> torch.Tensor:
 
     evenly_spaced(0, 1, 5) -> tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
-    # BEGIN SOLUTION: Task 2: torch.linspace includes both ends
+    # BEGIN SOLUTION: Task 2: a fixed number of points, both ends included
     return torch.linspace(start, stop, count)
     # END SOLUTION
 
 
 def identity(n: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
     """Task 3. The (n, n) identity matrix of the given dtype."""
-    # BEGIN SOLUTION: Task 3: torch.eye
+    # BEGIN SOLUTION: Task 3: ones on the diagonal, zeros elsewhere
     return torch.eye(n, dtype=dtype)
     # END SOLUTION
 
 
 def zeros_like(reference: torch.Tensor) -> torch.Tensor:
     """Task 3. Zeros with the shape, dtype and device of `reference`."""
-    # BEGIN SOLUTION: Task 3: the *_like functions copy shape, dtype and device
+    # BEGIN SOLUTION: Task 3: shape, dtype and device all come from the reference
     return torch.zeros_like(reference)
     # END SOLUTION
 
@@ -57,20 +57,20 @@ def zeros_like(reference: torch.Tensor) -> torch.Tensor:
 def copy_from_numpy(array: np.ndarray) -> torch.Tensor:
     """Task 4. A tensor with the array's values and dtype that does NOT share its memory:
     changing the array afterwards leaves the tensor alone."""
-    # BEGIN SOLUTION: Task 4: torch.tensor always copies
+    # BEGIN SOLUTION: Task 4: a tensor that owns its own copy of the data
     return torch.tensor(array)
     # END SOLUTION
 
 
 def view_of_numpy(array: np.ndarray) -> torch.Tensor:
     """Task 4. A tensor that shares the array's memory: changing one changes the other."""
-    # BEGIN SOLUTION: Task 4: torch.from_numpy (or torch.as_tensor) shares memory
+    # BEGIN SOLUTION: Task 4: a tensor that reads and writes the array's own memory
     return torch.from_numpy(array)
     # END SOLUTION
 
 
 def zeros_on(shape: tuple[int, ...], device: torch.device | str) -> torch.Tensor:
     """Task 5. float32 zeros of `shape`, created directly on `device` ("cpu", "cuda", "mps"...)."""
-    # BEGIN SOLUTION: Task 5: pass device= to the factory, rather than creating and moving
+    # BEGIN SOLUTION: Task 5: make the tensor where it will live, rather than making it and moving it
     return torch.zeros(shape, device=device)
     # END SOLUTION

@@ -40,7 +40,7 @@ def floor_divmod(a: torch.Tensor, b: torch.Tensor | int) -> tuple[torch.Tensor, 
 
     floor_divmod(torch.tensor([7, -7]), 2) -> (tensor([3, -4]), tensor([1, 1]))
     """
-    # BEGIN SOLUTION: Task 3: `/` always gives floats; PyTorch's // and % follow Python's rules
+    # BEGIN SOLUTION: Task 3: `/` always gives floats; integer floor division and remainder follow Python's rules
     quotient = torch.div(a, b, rounding_mode="floor")
     remainder = torch.remainder(a, b)
     return quotient, remainder
@@ -66,7 +66,7 @@ def rms(x: torch.Tensor) -> torch.Tensor:
 
     rms(torch.full((4,), 300.0, dtype=torch.float16)) -> tensor(300., dtype=torch.float16)
     """
-    # BEGIN SOLUTION: Task 4: do the arithmetic in float32, cast only the result back
+    # BEGIN SOLUTION: Task 4: do the arithmetic in a wider dtype, cast only the result back
     x32 = x.to(torch.float32)
     return x32.pow(2).mean().sqrt().to(x.dtype)
     # END SOLUTION

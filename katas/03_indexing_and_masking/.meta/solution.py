@@ -14,7 +14,7 @@ def crop_center(images: torch.Tensor, size: int) -> torch.Tensor:
 
     images (..., H, W) -> (..., size, size)
     """
-    # BEGIN SOLUTION: Task 1: slices with start:stop on the last two dimensions give a view
+    # BEGIN SOLUTION: Task 1: slicing the last two dimensions gives a view
     height, width = images.shape[-2:]
     top, left = (height - size) // 2, (width - size) // 2
     return images[..., top : top + size, left : left + size]
@@ -38,7 +38,7 @@ def select_positive(values: torch.Tensor, is_positive: torch.Tensor) -> torch.Te
     values: (N,); is_positive: (N,) int64 of 0s and 1s (as read from a data file).
     Returns (K,) where K is the number of 1s.
     """
-    # BEGIN SOLUTION: Task 2: an int tensor of 0s and 1s is an index, not a mask; make it bool
+    # BEGIN SOLUTION: Task 2: an int tensor of 0s and 1s is an index, not a mask
     keep = is_positive.bool()
     return values[keep]
     # END SOLUTION
@@ -50,7 +50,7 @@ def pad_after(tokens: torch.Tensor, lengths: torch.Tensor, pad_value: int) -> to
 
     tokens: (B, T); lengths: (B,) int64, each in [0, T]. Row b keeps tokens[b, :lengths[b]].
     """
-    # BEGIN SOLUTION: Task 3: compare positions with lengths by broadcasting, then torch.where
+    # BEGIN SOLUTION: Task 3: compare every position with its row's length, then choose between the tokens and the pad
     positions = torch.arange(tokens.shape[1], device=tokens.device)  # (T,)
     is_padding = positions[None, :] >= lengths[:, None]  # (1, T) vs (B, 1) -> (B, T)
     return torch.where(is_padding, pad_value, tokens)
@@ -62,7 +62,7 @@ def pick_scores(scores: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
     scores: (N, C); targets: (N,) int64 in [0, C). Returns (N,).
     """
-    # BEGIN SOLUTION: Task 4: gather along the class dimension, with an index shaped like the output
+    # BEGIN SOLUTION: Task 4: pick one column per row, and keep the autograd graph
     picked = scores.gather(1, targets.unsqueeze(1))  # (N, C) with (N, 1) indices -> (N, 1)
     return picked.squeeze(1)
     # END SOLUTION
@@ -73,7 +73,7 @@ def one_hot(labels: torch.Tensor, num_classes: int) -> torch.Tensor:
 
     labels: (N,) int64 in [0, num_classes). Returns (N, num_classes), on labels' device.
     """
-    # BEGIN SOLUTION: Task 5: start from zeros and scatter_ ones along the class dimension
+    # BEGIN SOLUTION: Task 5: start from zeros on the labels' device, then write one 1 per row
     out = torch.zeros(labels.shape[0], num_classes, device=labels.device)
     return out.scatter_(1, labels.unsqueeze(1), 1.0)
     # END SOLUTION
@@ -85,7 +85,7 @@ def segment_sum(values: torch.Tensor, segment_ids: torch.Tensor, num_segments: i
 
     values: (N, D); segment_ids: (N,) int64 in [0, num_segments). Returns (num_segments, D).
     """
-    # BEGIN SOLUTION: Task 5: out[ids] += values keeps one write per id; index_add_ adds them all
+    # BEGIN SOLUTION: Task 5: out[ids] += values keeps one write per repeated id; add them all instead
     out = torch.zeros(num_segments, values.shape[1], dtype=values.dtype, device=values.device)
     return out.index_add_(0, segment_ids, values)
     # END SOLUTION

@@ -14,7 +14,7 @@ def split_heads(x: torch.Tensor, num_heads: int) -> torch.Tensor:
 
     x: (B, T, C), C divisible by num_heads. Returns (B, num_heads, T, C // num_heads).
     """
-    # BEGIN SOLUTION: Task 1: view the channels as (heads, head size), then swap heads and time
+    # BEGIN SOLUTION: Task 1: the channels are heads times head size; then bring the heads before time
     batch, steps, channels = x.shape
     heads = x.view(batch, steps, num_heads, channels // num_heads)  # (B, T, nh, hs)
     return heads.transpose(1, 2)  # (B, T, nh, hs) -> (B, nh, T, hs)
@@ -27,18 +27,18 @@ def merge_heads(x: torch.Tensor) -> torch.Tensor:
 
     x: (B, nh, T, hs). Returns (B, T, nh * hs).
     """
-    # BEGIN SOLUTION: Task 1: swap back first; the transposed tensor is not contiguous, so view fails
+    # BEGIN SOLUTION: Task 1: undo the swap first; the result is not row-major, so only some reshapes are free
     batch, num_heads, steps, head_size = x.shape
     swapped = x.transpose(1, 2)  # (B, nh, T, hs) -> (B, T, nh, hs), non-contiguous
     return swapped.reshape(batch, steps, num_heads * head_size)  # copies only if it must
     # END SOLUTION
 
 
-def channels_last(images: torch.Tensor) -> torch.Tensor:
+def to_nhwc(images: torch.Tensor) -> torch.Tensor:
     """Task 2. Reorder the dimensions of a batch of images from (N, C, H, W) to (N, H, W, C), as a
     view: out[n, y, x, c] == images[n, c, y, x].
     """
-    # BEGIN SOLUTION: Task 2: reordering dimensions is permute; reshape keeps the memory order
+    # BEGIN SOLUTION: Task 2: moving a dimension is a reordering, not a reshape, which keeps the memory order
     return images.permute(0, 2, 3, 1)  # (N, C, H, W) -> (N, H, W, C)
     # END SOLUTION
 
@@ -47,14 +47,14 @@ def flatten_features(x: torch.Tensor) -> torch.Tensor:
     """Task 3. Flatten every dimension but the first: (N, d1, d2, ...) -> (N, d1 * d2 * ...), in
     row-major order. x may be non-contiguous; N may be 1.
     """
-    # BEGIN SOLUTION: Task 3: flatten from dim 1 (or reshape; view fails on non-contiguous input)
+    # BEGIN SOLUTION: Task 3: keep the first dimension, join all the others; the input may not be contiguous
     return x.flatten(start_dim=1)
     # END SOLUTION
 
 
 def to_vector(column: torch.Tensor) -> torch.Tensor:
     """Task 3. A column of N values, (N, 1), as a vector (N,), also when N == 1."""
-    # BEGIN SOLUTION: Task 3: squeeze only the dimension you mean
+    # BEGIN SOLUTION: Task 3: remove only the dimension you mean
     return column.squeeze(1)
     # END SOLUTION
 
@@ -62,7 +62,7 @@ def to_vector(column: torch.Tensor) -> torch.Tensor:
 def broadcast_rows(row: torch.Tensor, n: int) -> torch.Tensor:
     """Task 4. `n` copies of `row` stacked, (D,) -> (n, D), WITHOUT new memory: a read-only view
     of row, as broadcasting would use."""
-    # BEGIN SOLUTION: Task 4: expand makes a view with stride 0; no data is copied
+    # BEGIN SOLUTION: Task 4: a view can repeat a row without copying it (a stride of 0)
     return row.expand(n, -1)  # (D,) -> (n, D), stride (0, 1)
     # END SOLUTION
 
@@ -70,7 +70,7 @@ def broadcast_rows(row: torch.Tensor, n: int) -> torch.Tensor:
 def repeat_rows(row: torch.Tensor, n: int) -> torch.Tensor:
     """Task 4. `n` copies of `row` stacked, (D,) -> (n, D), in new memory: each row can be
     written without changing the others or `row`."""
-    # BEGIN SOLUTION: Task 4: repeat copies the data, once per row
+    # BEGIN SOLUTION: Task 4: this time every row needs its own memory
     return row.repeat(n, 1)  # (D,) -> (n, D), its own memory
     # END SOLUTION
 

@@ -33,7 +33,7 @@ def outer_sum(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
     a: (M,); b: (N,). Returns (M, N).
     """
-    # BEGIN SOLUTION: Task 2: turn a into a column and b into a row
+    # BEGIN SOLUTION: Task 2: make one input vary down the rows and the other across the columns
     return a[:, None] + b[None, :]  # (M, 1) + (1, N) -> (M, N)
     # END SOLUTION
 
@@ -44,7 +44,7 @@ def pairwise_distances(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
     x: (M, D); y: (N, D). Returns (M, N).
     """
-    # BEGIN SOLUTION: Task 2: broadcast the differences to (M, N, D), then reduce over D
+    # BEGIN SOLUTION: Task 2: every pair of points at once: differences in a third dimension, then reduce it
     differences = x[:, None, :] - y[None, :, :]  # (M, 1, D) - (1, N, D) -> (M, N, D)
     return differences.pow(2).sum(dim=-1).sqrt()  # (M, N, D) -> (M, N)
     # END SOLUTION
@@ -55,7 +55,7 @@ def normalize_rows(x: torch.Tensor) -> torch.Tensor:
 
     x: (N, D). Returns (N, D).
     """
-    # BEGIN SOLUTION: Task 3: the row sums must stay a column, (N, 1), to divide the rows
+    # BEGIN SOLUTION: Task 3: each row's sum must line up with that row's elements
     row_sums = x.sum(dim=1, keepdim=True)  # (N, D) -> (N, 1)
     return x / row_sums
     # END SOLUTION
@@ -67,7 +67,7 @@ def standardize_columns(x: torch.Tensor) -> torch.Tensor:
 
     x: (N, D) with N > 1 and no constant column. Returns (N, D).
     """
-    # BEGIN SOLUTION: Task 3: the statistics of a column reduce over the rows, dim 0
+    # BEGIN SOLUTION: Task 3: the statistics of a column are taken down the rows
     mean = x.mean(dim=0, keepdim=True)  # (N, D) -> (1, D)
     std = x.std(dim=0, correction=0, keepdim=True)  # (N, D) -> (1, D)
     return (x - mean) / std
@@ -79,7 +79,7 @@ def normalize_channels(images: torch.Tensor, mean: torch.Tensor, std: torch.Tens
 
     images: (N, C, H, W); mean, std: (C,). Returns (N, C, H, W).
     """
-    # BEGIN SOLUTION: Task 4: (C,) lines up with W, the last dimension; shape it (C, 1, 1) first
+    # BEGIN SOLUTION: Task 4: the statistics must line up with the channel dimension, not the last one
     mean = mean[:, None, None]  # (C,) -> (C, 1, 1), broadcasts over (N, C, H, W)
     std = std[:, None, None]
     return (images - mean) / std

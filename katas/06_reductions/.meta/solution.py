@@ -24,7 +24,7 @@ def logsumexp(x: torch.Tensor, dim: int) -> torch.Tensor:
 
     x: any shape. Returns x's shape without `dim`.
     """
-    # BEGIN SOLUTION: Task 2: factor out the maximum: lse(x) = m + log(sum(exp(x - m)))
+    # BEGIN SOLUTION: Task 2: factor the largest value out before exponentiating
     m = x.amax(dim=dim, keepdim=True)  # (..., 1, ...): the largest term becomes exp(0) = 1
     total = (x - m).exp().sum(dim=dim, keepdim=True)  # between 1 and the size of dim
     return (m + total.log()).squeeze(dim)
@@ -60,7 +60,7 @@ def top_k_classes(scores: torch.Tensor, k: int) -> torch.Tensor:
 
     scores: (N, C); 1 <= k <= C. Returns (N, k) int64.
     """
-    # BEGIN SOLUTION: Task 4: topk returns (values, indices), sorted largest first
+    # BEGIN SOLUTION: Task 4: PyTorch can return the k largest entries of each row, in order
     return scores.topk(k, dim=1).indices
     # END SOLUTION
 

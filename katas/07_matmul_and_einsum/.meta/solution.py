@@ -26,7 +26,7 @@ def gram_matrices(x: torch.Tensor) -> torch.Tensor:
 
     x: (B, n, d) -> (B, n, n), where result[b, i, j] = x[b, i] . x[b, j].
     """
-    # BEGIN SOLUTION: Task 2: a batched matmul of x with itself, one operand transposed
+    # BEGIN SOLUTION: Task 2: every row against every row is one matrix product per batch element
     # (B, n, d) @ (B, d, n) -> (B, n, n)
     return torch.bmm(x, x.transpose(1, 2))
     # END SOLUTION

@@ -17,7 +17,7 @@ def derivative_at(fn: Function, x: float) -> float:
 
     derivative_at(lambda t: t**2, 3.0) -> 6.0
     """
-    # BEGIN SOLUTION: Task 1: a float64 leaf that requires grad, fn of it, backward, then read .grad
+    # BEGIN SOLUTION: Task 1: make the number a float64 tensor that records, run fn, go backward, read the gradient
     # only floating-point tensors can require grad, so an int x must become float64
     point = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     fn(point).backward()
@@ -29,7 +29,7 @@ def gradient_of(fn: Function, x: torch.Tensor) -> torch.Tensor:
     """Task 2. The gradient of the scalar fn(x) with respect to every element of x: a tensor of
     x's shape and dtype that does not require grad. The caller's `x` is left as it was: it does not
     start requiring grad and gets no .grad."""
-    # BEGIN SOLUTION: Task 2: differentiate with respect to a detached copy of x that requires grad
+    # BEGIN SOLUTION: Task 2: differentiate with respect to a copy, so the caller's x is left alone
     # a fresh leaf of our own: the caller's tensor keeps requires_grad=False and no .grad
     leaf = x.detach().clone().requires_grad_(True)
     fn(leaf).backward()
@@ -41,7 +41,7 @@ def vector_jacobian_product(fn: Function, x: torch.Tensor, v: torch.Tensor) -> t
     """Task 3. vᵀJ, where J is the Jacobian of y = fn(x): the gradient of (v * y).sum() with
     respect to x. y may have any shape (not only a scalar); v has y's shape; the result has x's.
     The caller's `x` is left as it was."""
-    # BEGIN SOLUTION: Task 3: backward on a non-scalar output needs gradient=, the vector v
+    # BEGIN SOLUTION: Task 3: a non-scalar output needs to be told how to weigh its elements
     leaf = x.detach().clone().requires_grad_(True)
     outputs = fn(leaf)
     # for a non-scalar output, backward needs the weight of each output element: v

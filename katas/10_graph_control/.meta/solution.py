@@ -17,7 +17,7 @@ def gradients_per_batch(
     """Task 1. For each batch, the gradient of loss_fn(weight, batch) alone with respect to
     `weight`, a leaf that requires grad (its .grad may already hold something). Returns one
     tensor of weight's shape per batch; later backward calls must not change those tensors."""
-    # BEGIN SOLUTION: Task 1: .grad accumulates across backward calls; clear it before each batch
+    # BEGIN SOLUTION: Task 1: .grad accumulates across backward calls; each batch must start clean, and you keep a copy
     gradients = []
     for batch in batches:
         weight.grad = None  # or weight.grad.zero_(): backward ADDS to whatever is there
@@ -63,7 +63,7 @@ def loss_to_fixed_target(prediction: torch.Tensor, target: torch.Tensor) -> torc
     """Task 4. The mean squared error between prediction and target, as a scalar that gradients
     flow back from through `prediction` only: the target counts as a constant, even when it was
     computed from the same parameters."""
-    # BEGIN SOLUTION: Task 4: cut the target out of the graph
+    # BEGIN SOLUTION: Task 4: the target must count as a constant, without changing the caller's tensor
     return ((prediction - target.detach()) ** 2).mean()
     # END SOLUTION
 
@@ -74,7 +74,7 @@ def evaluate_without_graph(
     """Task 5. fn(x), computed with recording switched off while fn runs (no graph is built):
     the result does not require grad, even when fn uses parameters that do, and is an ordinary
     tensor (not an inference tensor) that may enter a graph later."""
-    # BEGIN SOLUTION: Task 5: a context manager switches recording off
+    # BEGIN SOLUTION: Task 5: switch recording off for the duration of the call
     with torch.no_grad():
         return fn(x)
     # END SOLUTION
@@ -86,7 +86,7 @@ def evaluate_in_inference_mode(
     """Task 5. fn(x), computed in inference mode: the result is an inference tensor
     (result.is_inference() is True), the cheapest way to run a model when no gradient will ever
     be needed."""
-    # BEGIN SOLUTION: Task 5: torch.inference_mode is the stricter sibling of no_grad
+    # BEGIN SOLUTION: Task 5: the stricter sibling of switching recording off
     with torch.inference_mode():
         return fn(x)
     # END SOLUTION

@@ -19,7 +19,7 @@ def gradient_descent(fn: Objective, start: torch.Tensor, lr: float, steps: int) 
     Returns the trajectory: (steps + 1, *start.shape), start's dtype and device, row 0 = start,
     row k = the point after k updates; it does not require grad. The caller's `start` is left alone.
     """
-    # BEGIN SOLUTION: Task 1: one leaf updated in place under torch.no_grad(), a copy of it per step
+    # BEGIN SOLUTION: Task 1: one point you move yourself, step by step, keeping a snapshot of each position
     point = start.detach().clone().requires_grad_(True)
     trajectory = [point.detach().clone()]
     for _ in range(steps):
@@ -41,7 +41,7 @@ def momentum_descent(
     """Task 2. Gradient descent with heavy-ball momentum, as torch.optim.SGD(momentum=...) does it:
     velocity <- momentum * velocity + grad fn(x) (velocity starts at zero), then
     x <- x - lr * velocity. Returns the trajectory, as in task 1."""
-    # BEGIN SOLUTION: Task 2: task 1 plus a velocity tensor that remembers past gradients
+    # BEGIN SOLUTION: Task 2: task 1 plus a velocity that remembers past gradients
     point = start.detach().clone().requires_grad_(True)
     velocity = torch.zeros_like(point)  # no grad: plain numbers carried between steps
     trajectory = [point.detach().clone()]
@@ -69,7 +69,7 @@ def largest_stable_learning_rate(hessian: torch.Tensor) -> float:
     """Task 4. For the quadratic f(x) = ½ xᵀ H x - bᵀx with symmetric positive-definite `hessian`
     H (n, n), the learning rate above which plain gradient descent diverges, as a Python float.
     Along each eigenvector of H, one step multiplies the error by (1 - lr * eigenvalue)."""
-    # BEGIN SOLUTION: Task 4: |1 - lr * λ| < 1 for every eigenvalue λ; the largest one binds
+    # BEGIN SOLUTION: Task 4: along each eigenvector a step multiplies the error by a factor; when does it shrink?
     # eigvalsh: eigenvalues of a symmetric matrix, real, in ascending order
     largest_curvature = torch.linalg.eigvalsh(hessian)[-1]
     return 2.0 / largest_curvature.item()

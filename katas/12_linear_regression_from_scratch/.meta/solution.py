@@ -30,7 +30,7 @@ def fit_closed_form(
     solve the least-squares problem itself rather than inverting the normal equations XᵀX.
     features (N, d), targets (N,), with N > d.
     """
-    # BEGIN SOLUTION: Task 2: a column of ones makes the bias one more weight; then a least-squares solver
+    # BEGIN SOLUTION: Task 2: make the bias one more weight, then hand the problem to a least-squares solver
     ones = torch.ones(features.shape[0], 1, dtype=features.dtype, device=features.device)
     # (N, d) -> (N, d + 1): the last weight multiplies 1, so it is the bias
     design = torch.cat([features, ones], dim=1)
@@ -51,7 +51,7 @@ def fit_gradient_descent(
     Returns (weight (d,), bias (), losses (steps,)): losses[k] is the MSE at the parameters
     before update k, so losses[0] is the MSE of the all-zero model. None of them requires grad.
     """
-    # BEGIN SOLUTION: Task 3: two zero leaves; each step clears grads, backward, updates under no_grad
+    # BEGIN SOLUTION: Task 3: two parameters of your own; each step clears, differentiates, records, updates
     weight = torch.zeros(features.shape[1], dtype=features.dtype, device=features.device)
     bias = torch.zeros((), dtype=features.dtype, device=features.device)
     weight.requires_grad_(True)

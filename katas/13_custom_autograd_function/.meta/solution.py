@@ -16,7 +16,7 @@ class Cube(Function):
 
     @staticmethod
     def forward(ctx, x: torch.Tensor) -> torch.Tensor:
-        # BEGIN SOLUTION: Task 1: save what backward will need with ctx.save_for_backward, then cube
+        # BEGIN SOLUTION: Task 1: keep what backward will need, then compute the cube
         ctx.save_for_backward(x)
         return x**3
         # END SOLUTION
@@ -38,7 +38,7 @@ class Hypot(Function):
 
     @staticmethod
     def forward(ctx, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        # BEGIN SOLUTION: Task 2: compute r; save the tensors backward needs (r is handy too)
+        # BEGIN SOLUTION: Task 2: compute r; keep what backward will need (r is handy too)
         r = torch.sqrt(x**2 + y**2)
         ctx.save_for_backward(x, y, r)
         return r
@@ -46,7 +46,7 @@ class Hypot(Function):
 
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        # BEGIN SOLUTION: Task 2: return a tuple: one gradient for x, one for y
+        # BEGIN SOLUTION: Task 2: one gradient per input of forward
         x, y, r = ctx.saved_tensors
         return grad_output * x / r, grad_output * y / r
         # END SOLUTION
@@ -61,13 +61,13 @@ class RoundSTE(Function):
 
     @staticmethod
     def forward(ctx, x: torch.Tensor) -> torch.Tensor:
-        # BEGIN SOLUTION: Task 3: torch.round; nothing needs saving
+        # BEGIN SOLUTION: Task 3: round; nothing needs keeping
         return torch.round(x)
         # END SOLUTION
 
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor) -> torch.Tensor:
-        # BEGIN SOLUTION: Task 3: the straight-through estimator: d round(x)/dx is taken to be 1
+        # BEGIN SOLUTION: Task 3: pretend the rounding was the identity
         return grad_output
         # END SOLUTION
 
@@ -94,7 +94,7 @@ class FakeQuantize(Function):
 
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor):
-        # BEGIN SOLUTION: Task 4: mask the gradient; return one value per forward input (4)
+        # BEGIN SOLUTION: Task 4: no gradient where the value was clamped; one value per forward input
         (inside,) = ctx.saved_tensors
         # Straight through where the clamp did nothing, zero where it saturated.
         return grad_output * inside, None, None, None

@@ -19,7 +19,7 @@ def jacobian_by_rows(f: VectorFunction, x: torch.Tensor) -> torch.Tensor:
 
     x: (n,) float -> J: (m, n), same dtype.
     """
-    # BEGIN SOLUTION: Task 1: torch.func.vjp gives a function v -> v @ J; feed it one-hot rows
+    # BEGIN SOLUTION: Task 1: a vector-Jacobian product with a one-hot vector is one row of J
     y, pullback = torch.func.vjp(f, x)
     basis = torch.eye(y.numel(), dtype=y.dtype, device=y.device)  # (m, m): one e_i per row
     rows = [pullback(e_i)[0] for e_i in basis]  # m tensors of shape (n,)
@@ -33,7 +33,7 @@ def jacobian_by_columns(f: VectorFunction, x: torch.Tensor) -> torch.Tensor:
 
     x: (n,) float -> J: (m, n), same dtype.
     """
-    # BEGIN SOLUTION: Task 2: torch.func.jvp(f, (x,), (e_j,)) returns (f(x), J @ e_j)
+    # BEGIN SOLUTION: Task 2: a Jacobian-vector product with a one-hot vector is one column of J
     basis = torch.eye(x.numel(), dtype=x.dtype, device=x.device)  # (n, n)
     columns = [torch.func.jvp(f, (x,), (e_j,))[1] for e_j in basis]  # n tensors of shape (m,)
     return torch.stack(columns, dim=1)  # (m, n): columns side by side
@@ -45,7 +45,7 @@ def vector_jacobian_product(f: VectorFunction, x: torch.Tensor, v: torch.Tensor)
 
     x: (n,), v: (m,) -> (n,).
     """
-    # BEGIN SOLUTION: Task 3: torch.func.vjp returns (f(x), pullback); the pullback takes v
+    # BEGIN SOLUTION: Task 3: v meets the output: the pullback after a forward pass
     _, pullback = torch.func.vjp(f, x)
     (product,) = pullback(v)
     return product
@@ -57,7 +57,7 @@ def jacobian_vector_product(f: VectorFunction, x: torch.Tensor, u: torch.Tensor)
 
     x: (n,), u: (n,) -> (m,).
     """
-    # BEGIN SOLUTION: Task 3: torch.func.jvp takes the primals and the tangents as tuples
+    # BEGIN SOLUTION: Task 3: u meets the input: push it forward with the point
     _, product = torch.func.jvp(f, (x,), (u,))
     return product
     # END SOLUTION
@@ -68,7 +68,7 @@ def hessian_of(f: VectorFunction, x: torch.Tensor) -> torch.Tensor:
 
     x: shape S -> H: shape S + S (for x (n,): (n, n); for x (a, b): (a, b, a, b)).
     """
-    # BEGIN SOLUTION: Task 4: torch.func.hessian; it keeps the input's shape twice
+    # BEGIN SOLUTION: Task 4: second derivatives of a scalar; the result keeps the input's shape twice
     return torch.func.hessian(f)(x)
     # END SOLUTION
 
@@ -79,7 +79,7 @@ def hessian_vector_product(f: VectorFunction, x: torch.Tensor, v: torch.Tensor) 
 
     x: shape S, v: shape S -> shape S.
     """
-    # BEGIN SOLUTION: Task 5: a jvp of torch.func.grad(f) along v
+    # BEGIN SOLUTION: Task 5: H @ v is how the gradient changes along v
     _, product = torch.func.jvp(torch.func.grad(f), (x,), (v,))
     return product
     # END SOLUTION

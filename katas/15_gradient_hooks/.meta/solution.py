@@ -18,7 +18,7 @@ def capture_gradients(named_tensors: dict[str, torch.Tensor]) -> dict[str, torch
 
     Intermediate tensors keep no .grad of their own: a hook is how you see their gradient.
     """
-    # BEGIN SOLUTION: Task 1: tensor.register_hook(fn) calls fn(grad); bind each name, not the loop variable
+    # BEGIN SOLUTION: Task 1: a hook per tensor, each storing under its own name (mind late binding in loops)
     captured: dict[str, torch.Tensor] = {}
 
     def store_under(name: str):
@@ -49,9 +49,9 @@ def global_grad_norm(parameters: Iterable[nn.Parameter]) -> torch.Tensor:
 
     Returns a 0-dim float tensor.
     """
-    # BEGIN SOLUTION: Task 3: the norm of the per-parameter norms
-    norms = [p.grad.detach().norm() for p in parameters if p.grad is not None]
-    return torch.stack(norms).norm() if norms else torch.tensor(0.0)
+    # BEGIN SOLUTION: Task 3: the norm of everything equals the norm of the per-parameter norms
+    norms = [torch.linalg.vector_norm(p.grad.detach()) for p in parameters if p.grad is not None]
+    return torch.linalg.vector_norm(torch.stack(norms)) if norms else torch.tensor(0.0)
     # END SOLUTION
 
 
@@ -89,7 +89,7 @@ def gradient_health(
     for name, p in named_parameters:
         if p.grad is None:
             continue
-        norm = p.grad.detach().norm().item()
+        norm = torch.linalg.vector_norm(p.grad.detach()).item()
         if not torch.isfinite(torch.tensor(norm)) or norm > exploding_above:
             health[name] = "exploding"
         elif norm < vanishing_below:

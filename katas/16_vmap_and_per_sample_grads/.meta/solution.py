@@ -16,7 +16,7 @@ def batched_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
     a, b: (B, n) -> (B,)
     """
-    # BEGIN SOLUTION: Task 1: torch.func.vmap(torch.dot) maps over dim 0 of every input
+    # BEGIN SOLUTION: Task 1: map the one-pair function over the rows
     return torch.func.vmap(torch.dot)(a, b)
     # END SOLUTION
 
@@ -30,7 +30,7 @@ def per_sample_grads_loop(
     x: (B, ...) float, y: (B,) int64 class indices
     -> {name: (B, *param.shape)} for every name in model.named_parameters().
     """
-    # BEGIN SOLUTION: Task 2: torch.autograd.grad per sample; stack along a new first dim
+    # BEGIN SOLUTION: Task 2: a fresh gradient per sample, then gather each parameter's B gradients
     names, params = zip(*model.named_parameters(), strict=True)
     per_sample = []
     for i in range(x.shape[0]):
@@ -52,7 +52,7 @@ def per_sample_grads_vmap(
 
     x: (B, ...) float, y: (B,) int64 -> {name: (B, *param.shape)}, equal to Task 2's.
     """
-    # BEGIN SOLUTION: Task 3: functional_call + grad, then vmap with in_dims=(None, None, 0, 0)
+    # BEGIN SOLUTION: Task 3: a loss of (parameters, one sample); differentiate it, then map it over the batch
     params = {name: p.detach() for name, p in model.named_parameters()}
     buffers = {name: b.detach() for name, b in model.named_buffers()}
 

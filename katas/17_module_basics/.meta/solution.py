@@ -26,7 +26,7 @@ class TinyMLP(nn.Module):
 
     def __init__(self, sizes: list[int]):
         super().__init__()
-        # BEGIN SOLUTION: Task 1: nn.ModuleList, nn.Parameter and self.register_buffer register them
+        # BEGIN SOLUTION: Task 1: register the layers, the parameter and the buffer so the module knows about them
         self.layers = nn.ModuleList(
             nn.Linear(fan_in, fan_out) for fan_in, fan_out in itertools.pairwise(sizes)
         )
@@ -36,7 +36,7 @@ class TinyMLP(nn.Module):
         # END SOLUTION
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # BEGIN SOLUTION: Task 1: ReLU between layers, none after the last; count training calls
+        # BEGIN SOLUTION: Task 1: ReLU between layers, none after the last; count the calls made in training mode
         if self.training:
             self.num_batches += 1
         *hidden, last = self.layers
@@ -52,7 +52,7 @@ def count_parameters(module: nn.Module, trainable_only: bool = False) -> int:
 
     count_parameters(nn.Linear(3, 2)) -> 8
     """
-    # BEGIN SOLUTION: Task 2: sum p.numel() over module.parameters()
+    # BEGIN SOLUTION: Task 2: add up how many values each parameter holds
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
     # END SOLUTION
 
@@ -63,7 +63,7 @@ def freeze(module: nn.Module, prefix: str) -> list[str]:
 
     freeze(TinyMLP([4, 8, 2]), "layers.0") -> ["layers.0.weight", "layers.0.bias"]
     """
-    # BEGIN SOLUTION: Task 3: named_parameters gives dotted names; requires_grad_(False) freezes
+    # BEGIN SOLUTION: Task 3: the dotted names tell you which parameters to freeze
     frozen = []
     for name, p in module.named_parameters():
         if name.startswith(prefix):
@@ -78,7 +78,7 @@ def save_and_reload(model: TinyMLP, sizes: list[int], path: Path) -> TinyMLP:
     saved state into it (with weights_only=True: no pickled code is executed) and return it.
     The reloaded model must give the same outputs and the same buffers.
     """
-    # BEGIN SOLUTION: Task 4: torch.save(model.state_dict(), path); torch.load(path, weights_only=True)
+    # BEGIN SOLUTION: Task 4: save only the tensors; load them safely into a fresh model
     torch.save(model.state_dict(), path)
     reloaded = TinyMLP(sizes)
     reloaded.load_state_dict(torch.load(path, weights_only=True))

@@ -13,7 +13,7 @@ import torch
 
 def relu(x: torch.Tensor) -> torch.Tensor:
     """Task 1. max(x, 0) elementwise. Any shape and float dtype -> same shape and dtype."""
-    # BEGIN SOLUTION: Task 1: clamp from below at 0 (or torch.where)
+    # BEGIN SOLUTION: Task 1: negative values become 0, the rest pass through
     return x.clamp(min=0)
     # END SOLUTION
 
@@ -25,7 +25,7 @@ def gelu(x: torch.Tensor, approximate: str = "none") -> torch.Tensor:
     approximate="tanh": 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x ** 3))).
     Same shape and dtype as x; equal to F.gelu(x, approximate=...).
     """
-    # BEGIN SOLUTION: Task 2: torch.erf for the exact form; torch.tanh for the approximation
+    # BEGIN SOLUTION: Task 2: the exact form uses the Gaussian's cumulative distribution function, the other a tanh curve
     if approximate == "tanh":
         inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)
         return 0.5 * x * (1 + torch.tanh(inner))
@@ -35,7 +35,7 @@ def gelu(x: torch.Tensor, approximate: str = "none") -> torch.Tensor:
 
 def silu(x: torch.Tensor) -> torch.Tensor:
     """Task 3. SiLU (swish): x * sigmoid(x). Same shape and dtype; equal to F.silu."""
-    # BEGIN SOLUTION: Task 3: torch.sigmoid is stable for large |x|; 1 / (1 + exp(-x)) overflows
+    # BEGIN SOLUTION: Task 3: x times sigmoid(x), computed so that no intermediate overflows
     return x * torch.sigmoid(x)
     # END SOLUTION
 
@@ -46,7 +46,7 @@ def softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
 
     Same shape and dtype; equal to torch.softmax(x, dim).
     """
-    # BEGIN SOLUTION: Task 4: shift by x.amax(dim, keepdim=True), then exp and normalise
+    # BEGIN SOLUTION: Task 4: subtracting each slice's maximum changes nothing mathematically and stops the overflow
     shifted = x - x.amax(dim=dim, keepdim=True)  # the largest entry becomes 0: exp <= 1
     exps = shifted.exp()
     return exps / exps.sum(dim=dim, keepdim=True)
@@ -60,7 +60,7 @@ def log_softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
 
     Same shape and dtype; equal to torch.log_softmax(x, dim).
     """
-    # BEGIN SOLUTION: Task 5: x - m - log(sum(exp(x - m))), with m = x.amax(dim, keepdim=True)
+    # BEGIN SOLUTION: Task 5: the same shift, then subtract the log of the sum
     shifted = x - x.amax(dim=dim, keepdim=True)
     return shifted - shifted.exp().sum(dim=dim, keepdim=True).log()
     # END SOLUTION

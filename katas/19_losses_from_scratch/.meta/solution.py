@@ -36,7 +36,7 @@ def bce_with_logits(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     Returns a 0-d tensor equal to F.binary_cross_entropy_with_logits(logits, target), finite,
     with finite gradients, however large the logits.
     """
-    # BEGIN SOLUTION: Task 2: rewrite -[y log s(x) + (1-y) log(1-s(x))] so nothing overflows
+    # BEGIN SOLUTION: Task 2: rewrite the loss in terms of the logit so that no exponential can overflow
     # -y log s(x) - (1-y) log(1-s(x)) = x - x*y + log(1 + e^-x)
     #                                 = max(x, 0) - x*y + log(1 + e^-|x|)
     # e^-|x| <= 1, so nothing overflows and log1p keeps precision when it is tiny.
@@ -62,7 +62,7 @@ def cross_entropy(
     eps / C on every class (the true class included).
     Returns a 0-d tensor: the mean over the entries that are not ignored.
     """
-    # BEGIN SOLUTION: Task 3: log_softmax, then mix the true-class term with the all-class mean
+    # BEGIN SOLUTION: Task 3: work with log-probabilities; mix the true class's term with the all-class mean; ignored entries leave the count
     log_probs = torch.log_softmax(logits, dim=1)  # (N, C), stable
     keep = target != ignore_index  # (N,)
     safe_target = torch.where(keep, target, torch.zeros_like(target))  # gather needs valid ids

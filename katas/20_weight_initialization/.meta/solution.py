@@ -18,7 +18,7 @@ def fan_in_and_fan_out(weight: torch.Tensor) -> tuple[int, int]:
     (the receptive field): (in_channels * k, out_channels * k), k = prod(kernel).
     Needs at least 2 dimensions (raise ValueError otherwise). Returns Python ints.
     """
-    # BEGIN SOLUTION: Task 1: each output sees in_channels x kernel inputs
+    # BEGIN SOLUTION: Task 1: each output sees in_channels times the kernel's size of inputs
     if weight.dim() < 2:
         raise ValueError("fan in and fan out need a weight with at least 2 dimensions")
     receptive_field = math.prod(weight.shape[2:])  # 1 for a Linear weight
@@ -34,7 +34,7 @@ def gain(nonlinearity: str, negative_slope: float = 0.01) -> float:
     "linear" and "sigmoid": 1; "tanh": 5/3; "relu": sqrt(2);
     "leaky_relu": sqrt(2 / (1 + negative_slope ** 2)). Anything else: ValueError.
     """
-    # BEGIN SOLUTION: Task 2: relu halves the second moment, so the gain gives it back
+    # BEGIN SOLUTION: Task 2: ReLU halves the second moment, so its gain gives it back
     if nonlinearity in ("linear", "sigmoid"):
         return 1.0
     if nonlinearity == "tanh":
@@ -56,7 +56,7 @@ def xavier_uniform_(
     Variance a^2 / 3 = gain^2 * 2 / (fan_in + fan_out) (Glorot & Bengio, 2010).
     `generator`, when given, is the only source of randomness (same seed, same weights).
     """
-    # BEGIN SOLUTION: Task 3: the bound of a uniform is sqrt(3) times its std
+    # BEGIN SOLUTION: Task 3: the bound of a uniform is sqrt(3) times its standard deviation
     fan_in, fan_out = fan_in_and_fan_out(weight)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     with torch.no_grad():  # initialising a parameter is not part of the model's computation
@@ -91,7 +91,7 @@ def init_relu_network_(model: nn.Module, generator: torch.Generator | None = Non
     With it, the activations of a deep ReLU stack keep their scale from the first layer to the
     last; with PyTorch's default init they shrink layer after layer.
     """
-    # BEGIN SOLUTION: Task 5: model.modules() walks every submodule
+    # BEGIN SOLUTION: Task 5: every Linear layer at any depth, not only the direct children
     for module in model.modules():
         if isinstance(module, nn.Linear):
             kaiming_normal_(module.weight, mode="fan_in", nonlinearity="relu", generator=generator)

@@ -32,7 +32,7 @@ class SGD:
 
     def zero_grad(self) -> None:
         """Task 1. Forget every parameter's gradient: set `.grad` to None, as torch.optim does."""
-        # BEGIN SOLUTION: Task 1: None, not zeros: the next backward() then starts fresh
+        # BEGIN SOLUTION: Task 1: None, not zeros: the next backward pass then starts fresh
         for param in self.params:
             param.grad = None
         # END SOLUTION
@@ -104,7 +104,7 @@ class Adam:
             m_hat = m / (1 - beta1 ** t);  v_hat = v / (1 - beta2 ** t)
             p = p - lr * m_hat / (sqrt(v_hat) + eps)
         """
-        # BEGIN SOLUTION: Task 3: m and v start at 0, so divide out the bias towards 0
+        # BEGIN SOLUTION: Task 3: both running averages start at 0, so divide out their bias towards 0
         for index, param in enumerate(self.params):
             if param.grad is None:
                 continue

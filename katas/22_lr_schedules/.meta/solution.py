@@ -28,7 +28,7 @@ def warmup_cosine_lr(
     1 <= warmup_steps < total_steps, 0 < start_factor <= 1. Equal to LinearLR then
     CosineAnnealingLR in a SequentialLR.
     """
-    # BEGIN SOLUTION: Task 1: two formulas, switching at step == warmup_steps
+    # BEGIN SOLUTION: Task 1: two formulas, switching where the warm-up ends
     if step < warmup_steps:
         factor = start_factor + (1 - start_factor) * step / warmup_steps
         return base_lr * factor
@@ -49,7 +49,7 @@ def warmup_cosine_scheduler(
     scheduler.step() once after each optimizer.step(); min_lr is the same absolute floor for
     every parameter group.
     """
-    # BEGIN SOLUTION: Task 2: the cosine runs for the steps left after the warm-up
+    # BEGIN SOLUTION: Task 2: PyTorch's pieces, one for each phase, and one that hands over between them
     warmup = LinearLR(
         optimizer, start_factor=start_factor, end_factor=1.0, total_iters=warmup_steps
     )
@@ -69,7 +69,7 @@ def warmup_cosine_lambda(
     warmup_cosine_lr(step, b, w, t, s, m * b).
     """
 
-    # BEGIN SOLUTION: Task 3: the task 1 schedule divided by base_lr
+    # BEGIN SOLUTION: Task 3: a multiplier is the lr you would get for a base lr of 1
     def multiplier(step: int) -> float:
         return warmup_cosine_lr(step, 1.0, warmup_steps, total_steps, start_factor, min_factor)
 

@@ -21,10 +21,10 @@ def layer_norm(
 
     x: (*, *normalized_shape) -> same shape. Samples never see each other.
     """
-    # BEGIN SOLUTION: Task 1: statistics over the trailing dims only, keepdim to broadcast back
+    # BEGIN SOLUTION: Task 1: statistics over the trailing dimensions only, kept so they broadcast back
     dims = tuple(range(-len(normalized_shape), 0))  # e.g. (-2, -1) for normalized_shape (H, W)
     mean = x.mean(dim=dims, keepdim=True)
-    var = x.var(dim=dims, unbiased=False, keepdim=True)  # biased: divide by the count
+    var = x.var(dim=dims, correction=0, keepdim=True)  # biased: divide by the count
     x_hat = (x - mean) / torch.sqrt(var + eps)
     if weight is not None:
         x_hat = x_hat * weight
@@ -57,10 +57,10 @@ class BatchNorm1d(nn.Module):
         """Task 2. The batch's per-feature mean and BIASED variance, each (C,), over every
         dimension but 1; and, as a side effect, the update of running_mean and running_var
         (with the batch's UNBIASED variance), recorded nowhere in autograd's graph."""
-        # BEGIN SOLUTION: Task 2: reduce over dims 0 and 2.., update the buffers under no_grad
+        # BEGIN SOLUTION: Task 2: one statistic per feature: reduce over every dimension but the features'; the buffers learn outside the graph
         dims = [0, *range(2, x.dim())]  # every dimension but the features'
         mean = x.mean(dim=dims)  # (C,)
-        var = x.var(dim=dims, unbiased=False)  # (C,): what the batch is normalised with
+        var = x.var(dim=dims, correction=0)  # (C,): what the batch is normalised with
         count = x.numel() // x.shape[1]
         with torch.no_grad():
             unbiased_var = var * count / (count - 1)  # what the running estimate tracks
@@ -73,7 +73,7 @@ class BatchNorm1d(nn.Module):
         """Task 3. (N, C) or (N, C, L) -> same shape: normalise with the batch statistics in
         training mode (self.training), with the running ones in eval mode, then scale by
         weight and shift by bias, per feature."""
-        # BEGIN SOLUTION: Task 3: pick the statistics by mode, then reshape (C,) to broadcast
+        # BEGIN SOLUTION: Task 3: the mode decides which statistics; then shape them to line up with the feature dimension
         if self.training:
             mean, var = self.batch_statistics(x)
         else:

@@ -20,7 +20,7 @@ def dropout(
     x: any shape and float dtype -> same shape, dtype and device.
     `generator`, when given, is the only source of randomness (a CPU generator for CPU tensors).
     """
-    # BEGIN SOLUTION: Task 1: a Bernoulli keep-mask, scaled so the mean stays put
+    # BEGIN SOLUTION: Task 1: keep each element with probability 1 - p, and scale the survivors so the mean stays put
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability must be in [0, 1], got {p}")
     if not training or p == 0.0:
@@ -42,7 +42,7 @@ class Dropout(nn.Module):
         self.p = p
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # BEGIN SOLUTION: Task 2: nn.Module keeps the mode in self.training
+        # BEGIN SOLUTION: Task 2: a module already knows whether it is training
         return dropout(x, self.p, self.training)
         # END SOLUTION
 

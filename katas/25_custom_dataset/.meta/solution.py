@@ -40,13 +40,13 @@ class TensorPairDataset(Dataset):
 
     def __len__(self) -> int:
         """Task 1. The number of samples, N."""
-        # BEGIN SOLUTION: Task 1: how many rows are there?
+        # BEGIN SOLUTION: Task 1: how many samples are there?
         return len(self.features)
         # END SOLUTION
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Tasks 1 and 2. The pair for sample `index`, transforms applied to this sample only."""
-        # BEGIN SOLUTION: Task 2: index first, then transform the one sample (and its label)
+        # BEGIN SOLUTION: Task 2: pick the one sample first, then transform it (and its label)
         x, y = self.features[index], self.labels[index]  # (...), ()
         if self.transform is not None:
             x = self.transform(x)
@@ -61,7 +61,7 @@ def save_samples(features: torch.Tensor, labels: torch.Tensor, folder: Path) -> 
     torch.save({"features": features[i], "label": labels[i]}, path), each holding only its own
     sample's data. Creates `folder` if needed; returns the paths written, in order.
     """
-    # BEGIN SOLUTION: Task 3: one file per sample; a view saves the whole storage, so clone it
+    # BEGIN SOLUTION: Task 3: one file per sample, holding only that sample
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -83,7 +83,7 @@ class FolderDataset(Dataset):
     """
 
     def __init__(self, folder: Path, transform: Transform | None = None) -> None:
-        # BEGIN SOLUTION: Task 4: list and sort the file paths; do not load them yet
+        # BEGIN SOLUTION: Task 4: find and order the files now; read them later
         self.paths = sorted(Path(folder).glob("*.pt"))
         self.transform = transform
         # END SOLUTION
@@ -96,7 +96,7 @@ class FolderDataset(Dataset):
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Task 4. Load file `index` now (torch.load with weights_only=True) and return its pair."""
-        # BEGIN SOLUTION: Task 4: torch.load(path, weights_only=True), then the transform
+        # BEGIN SOLUTION: Task 4: read the file safely at this moment, then transform
         sample = torch.load(self.paths[index], weights_only=True)
         x = sample["features"]
         if self.transform is not None:

@@ -21,7 +21,7 @@ def pad_collate(
       lengths: (B,) int64, the true length L_i of each sequence
       labels:  (B,) the labels, stacked
     """
-    # BEGIN SOLUTION: Task 1: pad_sequence pads to the batch's longest; keep each true length
+    # BEGIN SOLUTION: Task 1: split the pairs, remember each true length, pad to this batch's longest
     sequences, labels = zip(*batch, strict=True)
     lengths = torch.tensor([len(s) for s in sequences], dtype=torch.int64)  # (B,)
     padded = pad_sequence(list(sequences), batch_first=True, padding_value=0)  # (B, L_max, ...)
@@ -32,7 +32,7 @@ def pad_collate(
 def sequence_loader(dataset: Dataset, batch_size: int, seed: int) -> DataLoader:
     """Task 2. A DataLoader over `dataset` that shuffles, batches with pad_collate, and draws its
     order from a torch.Generator seeded with `seed`: the same seed gives the same batches."""
-    # BEGIN SOLUTION: Task 2: shuffle=True, collate_fn=..., generator=a seeded torch.Generator
+    # BEGIN SOLUTION: Task 2: a shuffling loader whose order comes from a seeded generator of its own
     generator = torch.Generator().manual_seed(seed)
     return DataLoader(
         dataset, batch_size=batch_size, shuffle=True, collate_fn=pad_collate, generator=generator
@@ -44,7 +44,7 @@ def balanced_sampler(labels: torch.Tensor, num_samples: int, seed: int) -> Weigh
     """Task 3. A WeightedRandomSampler that draws `num_samples` dataset indices (with
     replacement, from a torch.Generator seeded with `seed`) so that every class is drawn
     equally often on average, however imbalanced `labels` (N,) int64 is."""
-    # BEGIN SOLUTION: Task 3: one weight PER SAMPLE: 1 / (the size of that sample's class)
+    # BEGIN SOLUTION: Task 3: one weight PER SAMPLE: rarer classes weigh more
     class_counts = torch.bincount(labels)  # (C,)
     sample_weights = 1.0 / class_counts[labels].double()  # (N,): each class sums to 1
     generator = torch.Generator().manual_seed(seed)
@@ -58,7 +58,7 @@ def seed_worker(worker_id: int) -> None:
     """Task 4. The worker_init_fn: in a DataLoader worker process, reseed that worker's copy of
     the dataset's own generator (`dataset.generator`, a torch.Generator) from the worker's seed,
     so that workers draw different random numbers, and the same ones for the same loader seed."""
-    # BEGIN SOLUTION: Task 4: get_worker_info() has the worker's dataset copy and its seed
+    # BEGIN SOLUTION: Task 4: each worker has its own copy of the dataset and its own seed
     info = get_worker_info()
     # info.seed = the loader's base seed (drawn from its generator each epoch) + worker_id.
     info.dataset.generator.manual_seed(info.seed)
@@ -71,7 +71,7 @@ def augmented_loader(
     """Task 4. A shuffling DataLoader with `num_workers` worker processes, seed_worker as its
     worker_init_fn and a torch.Generator seeded with `seed`: the same seed gives the same batches
     (order and augmentations), whatever the workers."""
-    # BEGIN SOLUTION: Task 4: generator= seeds the order and the workers; worker_init_fn= the rest
+    # BEGIN SOLUTION: Task 4: the loader's generator seeds the order and the workers; the init function does the rest
     generator = torch.Generator().manual_seed(seed)
     return DataLoader(
         dataset,

@@ -13,7 +13,7 @@ def split_dataset(dataset: Dataset, fractions: list[float], seed: int) -> list[S
     sizes as torch.utils.data.random_split gives for these fractions (floor of fraction * N,
     the remainder handed out one by one from the first subset on). The same seed gives the same
     split, whatever else used the global RNG before, and the global RNG is left alone."""
-    # BEGIN SOLUTION: Task 1: random_split with a generator seeded from `seed`
+    # BEGIN SOLUTION: Task 1: PyTorch's splitter, drawing from a random stream of its own
     generator = torch.Generator().manual_seed(seed)
     return random_split(dataset, fractions, generator=generator)
     # END SOLUTION
@@ -21,7 +21,7 @@ def split_dataset(dataset: Dataset, fractions: list[float], seed: int) -> list[S
 
 def accuracy(predictions: torch.Tensor, targets: torch.Tensor) -> float:
     """Task 2. The fraction of predictions (N,) int64 equal to targets (N,) int64, a Python float."""
-    # BEGIN SOLUTION: Task 2: compare, then average the booleans as floats
+    # BEGIN SOLUTION: Task 2: compare, then average the matches
     return (predictions == targets).float().mean().item()
     # END SOLUTION
 
@@ -31,7 +31,7 @@ def confusion_matrix(
 ) -> torch.Tensor:
     """Task 3. (num_classes, num_classes) int64: entry [t, p] counts samples whose TRUE class is t
     and PREDICTED class is p (rows are true classes, as in scikit-learn)."""
-    # BEGIN SOLUTION: Task 3: one bincount over the pair index t * C + p
+    # BEGIN SOLUTION: Task 3: every (true, predicted) pair is one cell; count the pairs
     pair_index = targets * num_classes + predictions  # (N,), in 0..C*C-1
     counts = torch.bincount(pair_index, minlength=num_classes * num_classes)  # (C*C,)
     return counts.reshape(num_classes, num_classes)  # (C*C,) -> (C, C)
@@ -46,7 +46,7 @@ def precision_recall_f1(
     precision[c] = TP / (samples predicted c), recall[c] = TP / (samples whose true class is c),
     F1 = the harmonic mean of precision and recall. A 0 / 0 counts as 0.
     """
-    # BEGIN SOLUTION: Task 4: from the confusion matrix: diagonal, column sums, row sums
+    # BEGIN SOLUTION: Task 4: everything comes from the confusion matrix: the diagonal, the column sums, the row sums
     matrix = confusion_matrix(predictions, targets, num_classes).float()
     true_positives = matrix.diagonal()  # (C,)
     predicted = matrix.sum(dim=0)  # (C,) column sums: how often each class was predicted

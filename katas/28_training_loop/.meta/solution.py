@@ -19,7 +19,7 @@ def train_one_epoch(
     """Task 1. One pass over `loader` in training mode: for each batch (inputs, targets), clear
     the gradients, compute loss_fn(model(inputs), targets), backpropagate, step the optimizer.
     Returns the mean loss over SAMPLES (each batch's loss weighted by its size), a float."""
-    # BEGIN SOLUTION: Task 1: train(), then zero_grad / forward / backward / step per batch
+    # BEGIN SOLUTION: Task 1: training mode, then the four moves of a step for every batch; the mean over samples
     model.train()
     total_loss, total_samples = 0.0, 0
     for inputs, targets in loader:
@@ -38,7 +38,7 @@ def evaluate(model: nn.Module, loader: DataLoader, loss_fn: LossFn) -> tuple[flo
     """Task 2. One pass over `loader` in evaluation mode (dropout off, batch norm frozen) and
     without building autograd graphs. Returns (mean loss over samples, accuracy), floats;
     the prediction is the argmax of the model's (B, C) logits."""
-    # BEGIN SOLUTION: Task 2: eval() and torch.no_grad(); weight by batch size as in Task 1
+    # BEGIN SOLUTION: Task 2: evaluation mode and no graph; weigh each batch by its size as in Task 1
     model.eval()
     total_loss, correct, total_samples = 0.0, 0, 0
     with torch.no_grad():
@@ -61,7 +61,7 @@ def fit(
 ) -> dict[str, list[float]]:
     """Task 3. `epochs` times: train one epoch, then evaluate on `val_loader`. Returns the
     history {"train_loss": [...], "val_loss": [...], "val_accuracy": [...]}, one entry per epoch."""
-    # BEGIN SOLUTION: Task 3: call Tasks 1 and 2 each epoch and append to three lists
+    # BEGIN SOLUTION: Task 3: Tasks 1 and 2 once per epoch, and keep what they return
     history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
     for _ in range(epochs):
         history["train_loss"].append(train_one_epoch(model, train_loader, loss_fn, optimizer))
@@ -79,7 +79,7 @@ def train_moons(
     (point (2,) float32, label () int64 in {0, 1}). Seed everything from `seed` (weights and
     shuffling). Target: at least 95% accuracy on `val_set`, within 5 seconds on 2 CPU cores.
     Returns (the trained model, fit's history)."""
-    # BEGIN SOLUTION: Task 4: a small MLP, Adam, cross-entropy, a few dozen epochs of fit()
+    # BEGIN SOLUTION: Task 4: a small network, an adaptive optimizer, enough epochs; everything seeded
     torch.manual_seed(seed)  # the weights' initialisation
     model = nn.Sequential(
         nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 2)

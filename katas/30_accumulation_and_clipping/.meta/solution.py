@@ -26,7 +26,7 @@ def accumulate_gradients(
     returns the mean loss of the examples it is given. Gradients left from before are cleared
     first. Returns the mean loss over the whole batch as a Python float.
     """
-    # BEGIN SOLUTION: Task 1: zero the gradients, split the batch, backward each piece's loss divided by the number of pieces
+    # BEGIN SOLUTION: Task 1: clear the old gradients, then backward each piece so that the pieces add up to the full batch's mean
     batch_size = inputs.shape[0]
     if batch_size % micro_batches:
         raise ValueError(f"batch of {batch_size} does not split into {micro_batches} equal parts")
@@ -82,7 +82,7 @@ def train_with_accumulation(
 
     Returns the gradient norm before clipping of each optimizer step, in order.
     """
-    # BEGIN SOLUTION: Task 3: group the batches, divide each loss by the size of its own group, clip and step after each group
+    # BEGIN SOLUTION: Task 3: group the batches; each group is one large batch, the last one possibly shorter
     norms = []
     for start in range(0, len(batches), accumulation_steps):
         group = batches[start : start + accumulation_steps]

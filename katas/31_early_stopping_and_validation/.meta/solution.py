@@ -30,7 +30,7 @@ class EarlyStopping:
 
     def step(self, metric: float) -> bool:
         """Record this epoch's metric. True when `patience` epochs in a row have not improved."""
-        # BEGIN SOLUTION: Task 1: decide if the metric improves on self.best; update best, best_epoch and counter
+        # BEGIN SOLUTION: Task 1: is this value better than the best by more than min_delta? Update best, best_epoch and counter
         self.epoch += 1
         if self.best is None:
             improved = True
@@ -81,7 +81,7 @@ def cross_validate(
 
     inputs: (N, ...), targets: (N, ...).
     """
-    # BEGIN SOLUTION: Task 3: index inputs and targets with each fold's train and val indices
+    # BEGIN SOLUTION: Task 3: each fold's indices pick its training and validation samples
     scores = []
     for train_idx, val_idx in kfold_indices(inputs.shape[0], k):
         score = fit_and_score(

@@ -20,7 +20,7 @@ def autocast_forward(
 
     inputs: (B, in_features) float32 -> (B, out_features) in `dtype` for a linear last layer.
     """
-    # BEGIN SOLUTION: Task 1: torch.autocast(device_type=..., dtype=...) around the forward pass
+    # BEGIN SOLUTION: Task 1: let PyTorch choose each operation's precision for the forward pass, on the inputs' device
     with torch.autocast(device_type=inputs.device.type, dtype=dtype):
         return model(inputs)
     # END SOLUTION
@@ -35,10 +35,10 @@ def autocast_loss(
 ) -> torch.Tensor:
     """Task 2. The loss of model(inputs) against targets, forward pass and loss both under
     autocast in `dtype`. Returns a 0-d float32 tensor that can be backpropagated."""
-    # BEGIN SOLUTION: Task 2: compute the loss inside the same autocast block as the forward pass
+    # BEGIN SOLUTION: Task 2: the loss belongs in the same mixed-precision region as the forward pass
     with torch.autocast(device_type=inputs.device.type, dtype=dtype):
         outputs = model(inputs)
-        # Inside autocast, losses and softmax run in float32 whatever their input's dtype.
+        # Inside autocast, loss functions run in float32 whatever their input's dtype.
         return loss_fn(outputs, targets)
     # END SOLUTION
 
@@ -53,7 +53,7 @@ def bf16_train_step(
     """Task 3. One training step with a bfloat16 autocast forward pass and loss; the backward
     pass and the optimizer step run outside autocast, on the float32 parameters.
     Returns the loss as a Python float."""
-    # BEGIN SOLUTION: Task 3: zero_grad, loss under autocast, then backward and step outside it
+    # BEGIN SOLUTION: Task 3: only the forward pass and the loss run in bfloat16; the backward pass and the update do not
     optimizer.zero_grad()
     loss = autocast_loss(model, loss_fn, inputs, targets, torch.bfloat16)
     loss.backward()  # gradients come out float32, like the parameters
@@ -76,10 +76,10 @@ def fp16_scaled_step(
     step when the gradients overflowed) and update its scale. With `max_norm`, clip the TRUE
     (unscaled) gradients to that global norm before stepping.
     Returns the (unscaled) loss as a Python float."""
-    # BEGIN SOLUTION: Task 4: scaler.scale(loss).backward(), scaler.step(optimizer), scaler.update(); unscale_ before clipping
+    # BEGIN SOLUTION: Task 4: scale the loss before backward, let the scaler step and adapt; clip only true gradients
     optimizer.zero_grad()
     loss = autocast_loss(model, loss_fn, inputs, targets, torch.float16)
-    # float16 gradients underflow to 0 below about 6e-8: scaling the loss scales them up.
+    # float16 gradients underflow to 0 below about 3e-8: scaling the loss scales them up.
     scaler.scale(loss).backward()
     if max_norm is not None:
         scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones

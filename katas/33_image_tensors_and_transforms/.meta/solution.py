@@ -25,7 +25,7 @@ def to_float_chw(image: torch.Tensor) -> torch.Tensor:
 def to_uint8_hwc(image: torch.Tensor) -> torch.Tensor:
     """Task 2. The inverse of Task 1: float (C, H, W) in [0, 1] to uint8 (H, W, C) 0..255,
     rounding to the nearest integer and clamping values outside [0, 1] first."""
-    # BEGIN SOLUTION: Task 2: clamp, scale by 255, round, cast to uint8, channels last
+    # BEGIN SOLUTION: Task 2: clamp, scale back to 0..255, round to the nearest level, channels last
     scaled = (image.clamp(0, 1) * 255).round().to(torch.uint8)
     return scaled.permute(1, 2, 0)  # (C, H, W) -> (H, W, C)
     # END SOLUTION
@@ -34,7 +34,7 @@ def to_uint8_hwc(image: torch.Tensor) -> torch.Tensor:
 def normalize(image: torch.Tensor, mean: Sequence[float], std: Sequence[float]) -> torch.Tensor:
     """Task 3. (image - mean) / std per channel, for a float (C, H, W) or (B, C, H, W) image;
     mean and std hold one value per channel. Equal to v2.Normalize(mean, std)."""
-    # BEGIN SOLUTION: Task 3: shape mean and std as (C, 1, 1) so they broadcast over H and W
+    # BEGIN SOLUTION: Task 3: the statistics must line up with the channel dimension, for one image or a batch
     mean_c11 = torch.tensor(mean, dtype=image.dtype).view(-1, 1, 1)
     std_c11 = torch.tensor(std, dtype=image.dtype).view(-1, 1, 1)
     return (image - mean_c11) / std_c11
@@ -55,7 +55,7 @@ def training_pipeline(size: int) -> v2.Compose:
     a random resized crop to (size, size) (antialiased), a random horizontal flip, conversion
     to float32 in [0, 1], then normalisation with IMAGENET_MEAN and IMAGENET_STD.
     Returns float32 (3, size, size)."""
-    # BEGIN SOLUTION: Task 4: v2.Compose of RandomResizedCrop, RandomHorizontalFlip, ToDtype(scale=True), Normalize
+    # BEGIN SOLUTION: Task 4: a chain of transforms: random crop and resize, random flip, to float, normalise
     return v2.Compose(
         [
             v2.RandomResizedCrop(size, antialias=True),
@@ -71,7 +71,7 @@ def evaluation_pipeline(size: int) -> v2.Compose:
     """Task 5. The deterministic pipeline for evaluation: resize the shorter side to `size`
     (antialiased), crop the (size, size) centre, convert to float32 in [0, 1], normalise
     with IMAGENET_MEAN and IMAGENET_STD."""
-    # BEGIN SOLUTION: Task 5: Resize(size) then CenterCrop(size): no randomness at evaluation
+    # BEGIN SOLUTION: Task 5: the same chain without randomness: resize the shorter side, crop the centre
     return v2.Compose(
         [
             v2.Resize(size, antialias=True),
@@ -87,7 +87,7 @@ def augment(pipeline: v2.Compose, image: torch.Tensor, seed: int) -> torch.Tenso
     """Task 6. Apply `pipeline` to `image` reproducibly: the same seed gives the same
     augmentation every time. torchvision's random transforms draw from torch's global
     generator."""
-    # BEGIN SOLUTION: Task 6: seed torch's global generator, then apply the pipeline
+    # BEGIN SOLUTION: Task 6: random transforms draw from torch's global generator
     torch.manual_seed(seed)
     return pipeline(image)
     # END SOLUTION

@@ -15,7 +15,7 @@ def conv_output_size(
 
     conv_output_size(32, 3, stride=2, padding=1) -> 16
     """
-    # BEGIN SOLUTION: Task 1: a dilated kernel spans dilation * (kernel - 1) + 1 inputs; count the window positions
+    # BEGIN SOLUTION: Task 1: how many inputs does the dilated window span, and how many start positions fit in the padded length?
     span = dilation * (kernel - 1) + 1  # inputs one dilated window covers
     return (size + 2 * padding - span) // stride + 1
     # END SOLUTION
@@ -35,7 +35,7 @@ def pool_output_size(
 
     pool_output_size(5, 2, ceil_mode=True) -> 3
     """
-    # BEGIN SOLUTION: Task 2: like Task 1 with stride defaulting to kernel; ceil_mode rounds up, then drops a window that starts in the right padding
+    # BEGIN SOLUTION: Task 2: like Task 1 with stride defaulting to kernel; ceil_mode rounds up, but not into the right padding
     stride = kernel if stride is None else stride
     span = dilation * (kernel - 1) + 1
     steps = (size + 2 * padding - span) / stride
@@ -58,7 +58,7 @@ def conv_transpose_output_size(
 
     conv_transpose_output_size(16, 3, stride=2, padding=1, output_padding=1) -> 32
     """
-    # BEGIN SOLUTION: Task 3: undo Task 1's formula: (size - 1) strides, minus padding, plus the kernel span and output_padding
+    # BEGIN SOLUTION: Task 3: undo Task 1's formula: (size - 1) strides, minus padding, plus the window span and output_padding
     return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
     # END SOLUTION
 
@@ -72,7 +72,7 @@ def output_padding_for(
 
     output_padding_for(32, 16, 3, stride=2, padding=1) -> 1
     """
-    # BEGIN SOLUTION: Task 4: the shortfall between target and the transposed size with output_padding=0
+    # BEGIN SOLUTION: Task 4: the shortfall between target and the transposed size without output_padding
     missing = target - conv_transpose_output_size(size, kernel, stride, padding, 0, dilation)
     if not 0 <= missing < max(stride, dilation):
         raise ValueError(f"no output_padding turns {size} into {target} with these settings")
@@ -86,7 +86,7 @@ def receptive_field(layers: Sequence[tuple[int, int, int]]) -> int:
 
     receptive_field([(3, 1, 1), (3, 1, 1)]) -> 5;  receptive_field([(2, 2, 1), (3, 1, 1)]) -> 6
     """
-    # BEGIN SOLUTION: Task 5: each layer adds dilation * (kernel - 1) steps, measured in input pixels: multiply by the product of earlier strides
+    # BEGIN SOLUTION: Task 5: each layer widens the field by its span, measured in input pixels
     field, jump = 1, 1  # jump: input pixels between neighbouring units of the current layer
     for kernel, stride, dilation in layers:
         field += dilation * (kernel - 1) * jump

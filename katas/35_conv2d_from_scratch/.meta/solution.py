@@ -30,7 +30,7 @@ def conv2d_unfold(
     Returns (N, C_out, H_out, W_out), equal to F.conv2d(x, weight, bias, stride, padding, dilation).
     F.conv2d and nn.Conv2d may not be used.
     """
-    # BEGIN SOLUTION: Task 1: unfold the patches, flatten the weight to match, multiply, fold the positions back into (H_out, W_out)
+    # BEGIN SOLUTION: Task 1: unfold the patches, flatten the weight to match, multiply, put the positions back into (H_out, W_out)
     n, _, h, w = x.shape
     c_out, _, kh, kw = weight.shape
     (sh, sw), (ph, pw), (dh, dw) = pair(stride), pair(padding), pair(dilation)
@@ -61,7 +61,7 @@ def conv2d_grouped(
     groups. Output channels [g * C_out/groups, (g+1) * C_out/groups) see only input channels
     [g * C_in/groups, (g+1) * C_in/groups). Returns (N, C_out, H_out, W_out).
     """
-    # BEGIN SOLUTION: Task 2: split the unfolded columns and the weight rows into groups, one matmul per group in a single batched call
+    # BEGIN SOLUTION: Task 2: each group of output channels sees only its own group of input channels: split both sides, multiply group by group
     n, _, h, w = x.shape
     c_out, c_per_group, kh, kw = weight.shape
     (sh, sw), (ph, pw) = pair(stride), pair(padding)
@@ -99,7 +99,7 @@ class Conv2dFromScratch(nn.Module):
     ):
         super().__init__()
         self.stride, self.padding, self.groups = stride, padding, groups
-        # BEGIN SOLUTION: Task 3: weight (out, in // groups, kH, kW) and an optional bias (out,), initialised like nn.Conv2d
+        # BEGIN SOLUTION: Task 3: a weight (out, in // groups, kH, kW) and an optional bias (out,), initialised like nn.Conv2d's
         kh, kw = pair(kernel_size)
         self.weight = nn.Parameter(torch.empty(out_channels, in_channels // groups, kh, kw))
         self.bias = nn.Parameter(torch.empty(out_channels)) if bias else None
@@ -113,6 +113,6 @@ class Conv2dFromScratch(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(N, C_in, H, W) -> (N, C_out, H_out, W_out)"""
-        # BEGIN SOLUTION: Task 3: call conv2d_grouped with the module's settings
+        # BEGIN SOLUTION: Task 3: call Task 2 with the module's settings
         return conv2d_grouped(x, self.weight, self.bias, self.stride, self.padding, self.groups)
         # END SOLUTION

@@ -28,7 +28,7 @@ class ShapesCNN(nn.Module):
 
     def __init__(self, in_channels: int = 1, num_classes: int = 3):
         super().__init__()
-        # BEGIN SOLUTION: Task 2: two conv-ReLU-pool blocks, a global pool, then a Linear layer
+        # BEGIN SOLUTION: Task 2: a few convolution blocks that shrink the image, then something that makes the size not matter
         self.features = nn.Sequential(
             nn.Conv2d(in_channels, 16, kernel_size=3, padding=1),
             nn.ReLU(),
@@ -42,7 +42,7 @@ class ShapesCNN(nn.Module):
         # END SOLUTION
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        # BEGIN SOLUTION: Task 2: features, pool, flatten, classifier; no softmax at the end
+        # BEGIN SOLUTION: Task 2: features, a global pool, flatten, classifier; raw scores at the end
         features = self.features(images)  # (B, C, H, W) -> (B, 32, H/2, W/2)
         pooled = self.pool(features).flatten(1)  # (B, 32, h, w) -> (B, 32)
         return self.classifier(pooled)  # (B, 32) -> (B, num_classes)
@@ -62,7 +62,7 @@ def train(
     images (N, C, H, W) float32, labels (N,) int64 class indices.
     Returns the loss of every step, as Python floats, in order.
     """
-    # BEGIN SOLUTION: Task 3: train mode, then for each batch: zero_grad, loss, backward, step
+    # BEGIN SOLUTION: Task 3: training mode; each epoch a new order, and one optimizer step per mini-batch
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()  # takes raw logits: it applies log-softmax itself
@@ -86,7 +86,7 @@ def predict(model: nn.Module, images: torch.Tensor) -> torch.Tensor:
     Puts the model in evaluation mode (dropout off, batch norm uses its running statistics)
     and computes without building a graph.
     """
-    # BEGIN SOLUTION: Task 4: model.eval(), torch.no_grad(), argmax over the class dimension
+    # BEGIN SOLUTION: Task 4: evaluation mode, no graph, the highest score wins
     model.eval()
     with torch.no_grad():
         return model(images).argmax(dim=1)

@@ -16,7 +16,7 @@ from torchvision import models
 
 def load_pretrained(path: str | Path) -> models.ResNet:
     """Task 1. A torchvision resnet18 (1000 classes) with the state dict saved at `path`."""
-    # BEGIN SOLUTION: Task 1: build resnet18(weights=None), then load_state_dict(torch.load(...))
+    # BEGIN SOLUTION: Task 1: build the architecture first, then pour the saved tensors into it
     model = models.resnet18(weights=None)
     # weights_only=True: a state dict is only tensors, so refuse anything that runs code.
     model.load_state_dict(torch.load(path, weights_only=True))
@@ -28,7 +28,7 @@ def replace_head(model: models.ResNet, num_classes: int) -> models.ResNet:
     """Task 2. Give `model` a new, freshly initialised head for `num_classes` classes, taking
     the same 512 features; returns the same model, which now maps (B, 3, H, W) ->
     (B, num_classes)."""
-    # BEGIN SOLUTION: Task 2: a new nn.Linear with in_features of the old model.fc
+    # BEGIN SOLUTION: Task 2: a new, randomly initialised last layer with as many outputs as classes
     model.fc = nn.Linear(model.fc.in_features, num_classes)
     return model
     # END SOLUTION
@@ -36,7 +36,7 @@ def replace_head(model: models.ResNet, num_classes: int) -> models.ResNet:
 
 def freeze_backbone(model: nn.Module) -> None:
     """Task 3. Stop gradients to every parameter except the head's (model.fc)."""
-    # BEGIN SOLUTION: Task 3: requires_grad_(False) on everything, then True on the head
+    # BEGIN SOLUTION: Task 3: nothing trains but the head
     model.requires_grad_(False)
     model.fc.requires_grad_(True)
     # END SOLUTION
@@ -48,7 +48,7 @@ def param_groups(model: models.ResNet, head_lr: float, backbone_lr: float) -> li
 
     torch.optim.SGD(param_groups(model, 1e-2, 1e-4), lr=...) fine-tunes the backbone gently.
     """
-    # BEGIN SOLUTION: Task 4: split model.named_parameters() on the `fc.` prefix
+    # BEGIN SOLUTION: Task 4: two groups, split by whether a parameter belongs to the head
     head = [p for name, p in model.named_parameters() if name.startswith("fc.")]
     backbone = [p for name, p in model.named_parameters() if not name.startswith("fc.")]
     return [{"params": backbone, "lr": backbone_lr}, {"params": head, "lr": head_lr}]
@@ -62,7 +62,7 @@ def train_head(
     the backbone (its parameters AND its batch-norm running statistics) must come out exactly
     as it went in. images (B, 3, H, W) float32, labels (B,) int64. Returns the loss of every
     step (computed before its update) as Python floats."""
-    # BEGIN SOLUTION: Task 5: freeze, model.eval() for the batch norms, optimise model.fc only
+    # BEGIN SOLUTION: Task 5: only the head may change: not the backbone's parameters, and not its running statistics
     freeze_backbone(model)
     # In train mode, BatchNorm updates its running mean and var on every forward even with
     # requires_grad False. eval() keeps them; the head (a Linear) behaves the same in both.

@@ -19,7 +19,7 @@ def collect_feature_maps(
 ) -> dict[str, torch.Tensor]:
     """Task 1. Run `model(images)` once and return {name: output of layers[name]}, detached,
     using forward hooks. Leaves no hook behind, even if the forward pass raises."""
-    # BEGIN SOLUTION: Task 1: register_forward_hook on each layer; remove the handles in finally
+    # BEGIN SOLUTION: Task 1: a hook per layer that keeps its output under its name; remove every hook, whatever happens
     outputs = {}
 
     def keep_output(name):
@@ -43,7 +43,7 @@ def filters_as_images(weight: torch.Tensor) -> torch.Tensor:
     """Task 2. Conv filters as images: weight (out, in, kh, kw) -> (out, kh, kw, in), channels
     last, each filter scaled on its own to [0, 1] (its min to 0, its max to 1). A constant
     filter becomes all zeros."""
-    # BEGIN SOLUTION: Task 2: min and max per filter (amin/amax over dims 1, 2, 3), then permute
+    # BEGIN SOLUTION: Task 2: each filter scaled by its own minimum and maximum, then channels last
     weight = weight.detach()
     low = weight.amin(dim=(1, 2, 3), keepdim=True)
     high = weight.amax(dim=(1, 2, 3), keepdim=True)
@@ -56,7 +56,7 @@ def filters_as_images(weight: torch.Tensor) -> torch.Tensor:
 def saliency_map(model: nn.Module, image: torch.Tensor, target: int) -> torch.Tensor:
     """Task 3. How much each pixel moves the score of class `target`: image (C, H, W) ->
     (H, W), the largest absolute gradient of the score over the channels."""
-    # BEGIN SOLUTION: Task 3: a leaf copy of the image with requires_grad, backward of one score
+    # BEGIN SOLUTION: Task 3: how much does the score change with each pixel? Ask autograd, on a copy of the image
     image = image.detach().clone().requires_grad_(True)
     score = model(image.unsqueeze(0))[0, target]  # (1, C, H, W) -> (1, K) -> scalar
     (gradient,) = torch.autograd.grad(score, image)
@@ -69,7 +69,7 @@ def grad_cam(model: nn.Module, layer: nn.Module, image: torch.Tensor, target: in
     layer's output size. weights = gradient of the score with respect to the layer's output,
     averaged over space; map = ReLU(sum over channels of weight * activation), divided by its
     maximum (an all-zero map stays zero). Leaves no hook behind."""
-    # BEGIN SOLUTION: Task 4: a hook keeps the activation; autograd.grad; mean over (h, w); ReLU
+    # BEGIN SOLUTION: Task 4: the layer's activation, weighted by the average gradient of each of its channels
     kept = {}
     handle = layer.register_forward_hook(lambda module, inputs, output: kept.update(a=output))
     try:
@@ -89,7 +89,7 @@ def save_figure(panels: list[torch.Tensor], titles: list[str], path: str | Path)
     """Task 5. A PNG at `path` with the panels side by side, each with its title: every panel
     is an image (H, W) (drawn in grey or a colour map) or (H, W, 3) with values in [0, 1].
     Closes the figure afterwards."""
-    # BEGIN SOLUTION: Task 5: plt.subplots(1, n), imshow each panel, savefig, plt.close
+    # BEGIN SOLUTION: Task 5: one row of panels, each with its title; save, then close
     figure, axes = plt.subplots(1, len(panels), figsize=(2.5 * len(panels), 2.5), squeeze=False)
     for axis, panel, title in zip(axes[0], panels, titles, strict=True):
         axis.imshow(panel.detach().cpu().numpy(), cmap="viridis")

@@ -14,7 +14,7 @@ import torch
 
 def to_xyxy(boxes: torch.Tensor, in_fmt: str) -> torch.Tensor:
     """Task 1. Boxes (N, 4) in `in_fmt` ("xyxy", "xywh" or "cxcywh") -> (N, 4) in "xyxy"."""
-    # BEGIN SOLUTION: Task 1: split the four columns with unbind(-1), rebuild with stack(dim=-1)
+    # BEGIN SOLUTION: Task 1: take the four columns apart and rebuild them in the other order
     a, b, c, d = boxes.unbind(-1)
     if in_fmt == "xyxy":
         return boxes.clone()
@@ -28,7 +28,7 @@ def to_xyxy(boxes: torch.Tensor, in_fmt: str) -> torch.Tensor:
 
 def from_xyxy(boxes: torch.Tensor, out_fmt: str) -> torch.Tensor:
     """Task 1. Boxes (N, 4) in "xyxy" -> (N, 4) in `out_fmt` ("xyxy", "xywh" or "cxcywh")."""
-    # BEGIN SOLUTION: Task 1: width = x2 - x1, centre = (x1 + x2) / 2
+    # BEGIN SOLUTION: Task 1: the width is the difference of the corners, the centre their average
     x1, y1, x2, y2 = boxes.unbind(-1)
     if out_fmt == "xyxy":
         return boxes.clone()
@@ -59,7 +59,7 @@ def box_iou(boxes1: torch.Tensor, boxes2: torch.Tensor) -> torch.Tensor:
 
     iou[i, j] = area(boxes1[i] ∩ boxes2[j]) / area(boxes1[i] ∪ boxes2[j]); 0 for disjoint boxes.
     """
-    # BEGIN SOLUTION: Task 3: broadcast (N, 1, 2) against (M, 2); clamp the overlap at 0
+    # BEGIN SOLUTION: Task 3: the overlap of two boxes is itself a box, possibly empty; do every pair at once
     top_left = torch.maximum(boxes1[:, None, :2], boxes2[None, :, :2])  # (N, M, 2)
     bottom_right = torch.minimum(boxes1[:, None, 2:], boxes2[None, :, 2:])  # (N, M, 2)
     # Disjoint boxes give a negative width or height: clamp, or two negatives make a positive.
@@ -77,7 +77,7 @@ def nms(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -> torc
     unless it overlaps a box already kept with IoU > iou_threshold. Returns the indices of the
     kept boxes (K,) int64, in decreasing order of score.
     """
-    # BEGIN SOLUTION: Task 4: argsort the scores (descending); a kept box suppresses its overlaps
+    # BEGIN SOLUTION: Task 4: visit the boxes from the best score down; a kept box suppresses the boxes that overlap it too much
     order = scores.argsort(descending=True)
     iou = box_iou(boxes, boxes)  # (N, N)
     suppressed = torch.zeros(len(boxes), dtype=torch.bool, device=boxes.device)
@@ -98,7 +98,7 @@ def batched_nms(
     """Task 5. NMS within each class, like torchvision.ops.batched_nms: boxes of different
     classes never suppress each other. classes (N,) int64. Returns (K,) int64 indices in
     decreasing order of score."""
-    # BEGIN SOLUTION: Task 5: run nms per class, then merge the kept indices by score
+    # BEGIN SOLUTION: Task 5: boxes of different classes never suppress each other
     keep = [
         torch.nonzero(classes == c).flatten()[
             nms(boxes[classes == c], scores[classes == c], iou_threshold)

@@ -4,6 +4,6 @@ so channels and pixels are scrambled."""
 from solution import *
 
 
-def channels_last(images):
+def to_nhwc(images):
     n, c, h, w = images.shape
     return images.reshape(n, h, w, c)

@@ -4,11 +4,11 @@ from solution import *
 
 
 def train(model, optimizer, scheduler, loader, generator, epochs, checkpoint_path, stop_after=None):
-    start = 0
+    done = 0
     if Path(checkpoint_path).exists():
-        start = load_checkpoint(checkpoint_path, model, optimizer, scheduler, generator) + 1
+        done = load_checkpoint(checkpoint_path, model, optimizer, scheduler, generator)
     losses = []
-    for epoch in range(start, epochs):
+    for epoch in range(done + 1, epochs + 1):
         losses.append(train_one_epoch(model, loader, optimizer))
         scheduler.step()
         save_checkpoint(checkpoint_path, model, optimizer, scheduler, generator, epoch)
