@@ -1,0 +1,98 @@
+"""Kata 49: device-agnostic code.
+
+Fill in every function below; `katas/49_device_agnostic_code/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/49_device_agnostic_code
+"""
+
+from collections.abc import Mapping
+
+import torch
+from torch import nn
+
+
+def pick_device() -> torch.device:
+    """Task 1. The device to compute on: the accelerator `torch.accelerator` reports when one is
+    available (cuda, mps, xpu, ...), else the CPU.
+
+    Returns a torch.device (not a string). A PyTorch build with GPU support on a machine without
+    a GPU still *names* an accelerator: only an available one counts.
+    """
+    # BEGIN SOLUTION: Task 1: ask torch.accelerator whether an accelerator is usable, and which
+    if torch.accelerator.is_available():
+        return torch.device(torch.accelerator.current_accelerator().type)
+    return torch.device("cpu")
+    # END SOLUTION
+
+
+def move_to(batch, device: torch.device | str, non_blocking: bool = False):
+    """Task 2. A copy of `batch` with every tensor on `device`, however deeply nested.
+
+    batch: a tensor, or dicts, lists and tuples (named tuples included) nesting tensors and
+    anything else (strings, numbers, None, ...).
+    Tensors are moved with `non_blocking` passed on; dicts, lists and tuples are rebuilt with the
+    same type, keys and order; everything else is returned as is (the same object).
+    The caller's `batch` and its containers are left unchanged.
+    """
+    # BEGIN SOLUTION: Task 2: move a tensor, rebuild a container from its moved items, keep the rest
+    if isinstance(batch, torch.Tensor):
+        return batch.to(device, non_blocking=non_blocking)
+    if isinstance(batch, Mapping):
+        return type(batch)(
+            (key, move_to(value, device, non_blocking)) for key, value in batch.items()
+        )
+    if isinstance(batch, tuple) and hasattr(batch, "_fields"):  # a named tuple
+        return type(batch)(*(move_to(item, device, non_blocking) for item in batch))
+    if isinstance(batch, (list, tuple)):
+        return type(batch)(move_to(item, device, non_blocking) for item in batch)
+    return batch
+    # END SOLUTION
+
+
+def model_device(model: nn.Module) -> torch.device:
+    """Task 3. The device a model's parameters and buffers live on.
+
+    A model with neither lives on the CPU. Raises ValueError when they are spread over more
+    than one device (say, half moved).
+    """
+    # BEGIN SOLUTION: Task 3: collect the devices of every parameter and buffer
+    devices = {tensor.device for tensor in [*model.parameters(), *model.buffers()]}
+    if len(devices) > 1:
+        raise ValueError(f"the model is spread over several devices: {sorted(map(str, devices))}")
+    return devices.pop() if devices else torch.device("cpu")
+    # END SOLUTION
+
+
+def predict(model: nn.Module, batch):
+    """Task 4. The model's output for `batch`, computed on the model's device, without building
+    a graph.
+
+    batch: what the model's forward takes, as one argument (a tensor, or a nested batch as in
+    task 2), on any device. It is moved to the model's device first; the model is not moved.
+    Returns the output on the model's device, with requires_grad False.
+    """
+    # BEGIN SOLUTION: Task 4: bring the batch to the model, not the model to the batch
+    with torch.no_grad():
+        return model(move_to(batch, model_device(model)))
+    # END SOLUTION
+
+
+def pin_batch(batch):
+    """Task 5. A copy of `batch` with every CPU tensor in pinned (page-locked) memory, ready for
+    `move_to(..., non_blocking=True)`.
+
+    Nesting as in task 2. Pinning needs an accelerator: without one (torch.accelerator reports
+    none available) the batch is returned as is, and nothing is pinned.
+    """
+    # BEGIN SOLUTION: Task 5: without an accelerator there is nothing to pin for
+    if not torch.accelerator.is_available():
+        return batch
+    if isinstance(batch, torch.Tensor):
+        return batch.pin_memory() if batch.device.type == "cpu" else batch
+    if isinstance(batch, Mapping):
+        return type(batch)((key, pin_batch(value)) for key, value in batch.items())
+    if isinstance(batch, tuple) and hasattr(batch, "_fields"):
+        return type(batch)(*(pin_batch(item) for item in batch))
+    if isinstance(batch, (list, tuple)):
+        return type(batch)(pin_batch(item) for item in batch)
+    return batch
+    # END SOLUTION

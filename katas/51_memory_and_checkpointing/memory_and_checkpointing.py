@@ -1,0 +1,55 @@
+"""Kata 51: memory and checkpointing.
+
+Fill in every function below; `katas/51_memory_and_checkpointing/README.md` explains each task.
+Run the tests with: .venv/bin/python -m pytest katas/51_memory_and_checkpointing
+"""
+
+from collections.abc import Callable, Sequence
+
+import torch
+from torch import nn
+
+
+def saved_tensor_bytes(fn: Callable, *inputs) -> tuple[object, int]:
+    """Task 1. Run fn(*inputs) and measure what autograd saves for the backward pass.
+
+    Returns (output, nbytes): fn's output, still differentiable (backward through it gives the
+    usual gradients), and the sum of numel() * element_size() over every tensor autograd saves
+    during the call. A tensor saved twice counts twice; a saved view counts its own elements,
+    not its base's storage.
+    """
+    raise NotImplementedError(
+        "Task 1: intercept every tensor autograd saves, count it, keep it usable"
+    )
+
+
+def residual_relu(x: torch.Tensor, linear: nn.Linear) -> torch.Tensor:
+    """Task 2. relu(linear(x)) + x, differentiable with respect to x and linear's parameters.
+
+    x: (N, D); linear maps D to D. Leaves the caller's x unchanged. This version saves memory
+    with in-place operations, and its backward fails:
+
+        h = linear(x)
+        h.relu_()   # fine: linear's backward does not need its output
+        h += x      # breaks: relu_ saved h to compute its gradient, and h changed since
+        return h
+    """
+    raise NotImplementedError(
+        "Task 2: keep the in-place step autograd allows, add without overwriting"
+    )
+
+
+def checkpoint_blocks(blocks: Sequence[nn.Module], x: torch.Tensor, every: int = 1) -> torch.Tensor:
+    """Task 3. Run the blocks one after the other, recomputing activations in the backward pass
+    instead of saving them.
+
+    blocks: modules applied in order; x: their input. The blocks are cut into consecutive
+    segments of `every` blocks (the last one may be shorter); each segment, the last included,
+    is checkpointed, so autograd keeps only each segment's input. Returns the same output, and
+    the same gradients for x and every parameter, as running the blocks plainly (dropout
+    included: a recomputed segment draws the same random numbers), whether x requires grad or
+    not.
+    """
+    raise NotImplementedError(
+        "Task 3: one checkpoint per segment; the non-reentrant kind handles params"
+    )
