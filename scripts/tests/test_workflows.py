@@ -303,3 +303,30 @@ def test_dependabot_config_validates_and_keeps_the_actions_current():
     assert result.returncode == 0, result.stdout + result.stderr
     ecosystems = [u["package-ecosystem"] for u in yaml.safe_load(config.read_text())["updates"]]
     assert "github-actions" in ecosystems
+
+
+@by_file
+def test_only_the_gpu_workflow_names_the_self_hosted_labels(path):
+    """A runner group's workflow access names gpu.yml alone: any other workflow asking for the
+    GPU runners would wait forever, and is a sign that someone tries to reach them."""
+    named = [n for n, j in jobs(load(path)).items() if "self-hosted" in runs_on_labels(j)]
+    assert path.name == "gpu.yml" or not named, f"{path.name} asks for self-hosted runners"
+
+
+def test_the_runner_setup_names_every_setting_the_maintainer_must_make():
+    doc = (ROOT / "docs" / "workflows.md").read_text()
+    for setting in [
+        "runner group",
+        "Selected workflows",
+        ".github/workflows/gpu.yml@refs/heads/main",
+        "Selected repositories",
+        "Require approval for all external",
+        "--ephemeral",
+        "--runnergroup katas-gpu",
+        "fork's own",
+    ]:
+        assert setting in doc, f"docs/workflows.md does not say {setting!r}"
+    header = (WORKFLOWS / "gpu.yml").read_text().split("\nname:", 1)[0]
+    comment = " ".join(header.replace("#", " ").split())
+    assert "can never" not in comment, "gpu.yml must not promise what only settings can enforce"
+    assert "runner group" in comment and "ephemeral" in comment
