@@ -72,11 +72,31 @@ def watch_latency(kata: Kata) -> float:
             stub = copy / kata.rel / kata.stub.name
             saved = time.perf_counter()
             stub.write_text(kata.solution.read_text())
-            _wait_for(watcher, "all tests pass")
+            _wait_for(watcher, "passes: all")
             return time.perf_counter() - saved
         finally:
             os.killpg(watcher.pid, 15)
             watcher.wait()
+
+
+def discovery() -> float:
+    """What VS Code's Test Explorer pays on each discovery: collecting every kata's tests."""
+    args = [PYTHON, "-m", "pytest", "katas", "--collect-only", "-q", "-p", "no:xdist"]
+    return median([timed(args) for _ in range(3)])
+
+
+def grade_started(count: int) -> float:
+    """scripts/grade.sh in a copy of the repository where `count` katas are solved."""
+    with tempfile.TemporaryDirectory(prefix="kata-bench-") as tmp:
+        copy = Path(tmp, "repo")
+        ignore = shutil.ignore_patterns(".venv", ".tools", ".git", "__pycache__", ".kata-backups")
+        shutil.copytree(ROOT, copy, ignore=ignore)
+        (copy / ".venv").symlink_to(ROOT / ".venv")
+        for kata in discover()[:count]:
+            (copy / kata.rel / kata.stub.name).write_text(kata.solution.read_text())
+        started = time.perf_counter()
+        subprocess.run(["scripts/grade.sh"], cwd=copy, capture_output=True, check=False)
+        return time.perf_counter() - started
 
 
 def _wait_for(process, marker: str) -> None:
@@ -117,6 +137,8 @@ def main() -> int:
         )
     rows.append((f"one kata cold: pytest {first.rel}", one_kata_cold(first)))
     rows.append((f"scripts/watch.sh {first.name}: save to result", watch_latency(first)))
+    rows.append(("Test Explorer discovery: pytest katas --collect-only", discovery()))
+    rows.append(("scripts/grade.sh, 4 katas started", grade_started(4)))
     if not args.skip_check:
         rows.append(("scripts/check.sh, whole", whole_check()))
     slow = slowest_katas(5)

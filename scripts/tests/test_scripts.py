@@ -216,7 +216,7 @@ def test_watch_reruns_the_tests_when_the_kata_is_saved(repo):
         assert "01_tensor_creation:" in first and "to do" in first
         solve(repo)
         second = _read_until(watcher, "Watching for saves")
-        assert "all tests pass" in second, second
+        assert "passes: all" in second, second
     finally:
         os.killpg(watcher.pid, 15)
         watcher.wait(timeout=10)
