@@ -1,0 +1,10 @@
+"""Uses F.kl_div's reduction="mean", which divides by N * C: the loss is C times too small."""
+
+from solution import *
+
+
+def distillation_loss(student_logits, teacher_logits, temperature):
+    teacher_log_probs = F.log_softmax(teacher_logits.detach() / temperature, dim=-1)
+    student_log_probs = F.log_softmax(student_logits / temperature, dim=-1)
+    kl = F.kl_div(student_log_probs, teacher_log_probs, reduction="mean", log_target=True)
+    return kl * temperature**2
