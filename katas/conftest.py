@@ -4,7 +4,6 @@ Keep torchvision out of here: importing it costs seconds on every run."""
 
 import importlib.machinery
 import importlib.util
-import os
 import random
 import sys
 from pathlib import Path
@@ -18,10 +17,10 @@ from engine.discovery import discover  # noqa: E402
 from engine.impls import install_impl_from_env  # noqa: E402
 from engine.running import still_to_do  # noqa: E402
 
-# The engine gives each child its share of the cores; pytest-xdist workers share them too.
-_threads = os.environ.get("KATAS_THREADS")
-_workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-torch.set_num_threads(int(_threads) if _threads else max(1, (os.cpu_count() or 1) // _workers))
+# One torch thread per test process: the tests are small, and on a busy machine (xdist workers,
+# the engine's parallel children, anything else) a second spinning thread made training katas
+# ten to fifty times slower.
+torch.set_num_threads(1)
 
 ACCELERATOR_MARKERS = ("gpu", "cuda", "rocm", "mps", "xpu")
 KATA_FILES = {k.slug: k for k in discover(KATAS)}

@@ -266,7 +266,6 @@ class _Job:
     impl: str | None
     extra: list[str]
     folder: Path
-    threads: int
     capture: bool
     pid: int = 0
     process: object = None
@@ -291,7 +290,6 @@ def _start_fork(job: _Job) -> None:
     code = 70  # the child: never return into the parent's code
     try:
         os.setpgid(0, 0)
-        os.environ["KATAS_THREADS"] = str(job.threads)
         if job.capture:
             null = os.open(os.devnull, os.O_RDONLY)
             log = os.open(job.log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
@@ -324,7 +322,6 @@ def _start_process(job: _Job) -> None:
         stdin=subprocess.DEVNULL,
         stdout=out,
         stderr=subprocess.STDOUT if out else None,
-        env={**os.environ, "KATAS_THREADS": str(job.threads)},
         start_new_session=True,
     )
     if out:
@@ -367,13 +364,11 @@ def run_many(
     timeout: float = 600,
     fork: bool | None = None,
 ) -> list[Run]:
-    """Run each (paths, impl) job in its own child, `workers` at a time; results in order.
-    Each child gets its share of the cores for torch's threads."""
+    """Run each (paths, impl) job in its own child, `workers` at a time; results in order."""
     start = _start_fork if (can_fork() if fork is None else fork) else _start_process
-    threads = max(1, (os.cpu_count() or 1) // max(1, workers))
     with tempfile.TemporaryDirectory(prefix="kata-run-") as tmp:
         pending = [
-            _Job(list(p), impl, list(extra), Path(tmp, str(i)), threads, capture)
+            _Job(list(p), impl, list(extra), Path(tmp, str(i)), capture)
             for i, (p, impl) in enumerate(jobs)
         ]
         for job in pending:
