@@ -34,7 +34,7 @@ def sh(repo: Path, *args, stdin=subprocess.DEVNULL, env=None) -> subprocess.Comp
     inherited = {k: v for k, v in os.environ.items() if k not in ("KATA_IMPL", "GITHUB_ACTIONS")}
     environment = {**inherited, "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
-        args, cwd=repo, capture_output=True, text=True, stdin=stdin, env=environment, timeout=120
+        args, cwd=repo, capture_output=True, text=True, stdin=stdin, env=environment, timeout=300
     )
 
 

@@ -197,7 +197,7 @@ def test_solution_is_hidden_until_the_kata_passes(repo):
     result = sh(repo, "scripts/solution.sh", "01")
     assert result.returncode == 1 and "torch.full" not in result.stdout
     forced = sh(repo, "scripts/solution.sh", "01", "--force")  # no terminal to confirm on
-    assert forced.returncode == 1 and "torch.full" not in forced.stdout
+    assert forced.returncode == 2 and "torch.full" not in forced.stdout
     solve(repo, (repo / f"katas/{KATA}/.meta/solution.py").read_text() + "# my notes\n")
     shown = sh(repo, "scripts/solution.sh", "01")
     assert shown.returncode == 0, shown.stderr
