@@ -80,20 +80,28 @@ def test_elman_rnn_has_the_parameters_of_nn_rnn(num_layers):
     rnn.load_state_dict(reference.state_dict())  # strict: every name must match
 
 
-def test_elman_rnn_starts_from_the_uniform_initialisation_of_nn_rnn():
+def test_every_elman_rnn_parameter_biases_included_starts_uniform_like_nn_rnn():
     torch.manual_seed(0)
-    rnn = ElmanRNN(20, 64, num_layers=2)
-    bound = 1 / math.sqrt(64)
-    values = torch.cat([p.detach().flatten() for p in rnn.parameters()])
-    assert values.numel() > 0 and bool((values.abs() <= bound).all()), (
-        f"ElmanRNN(20, 64, num_layers=2): parameters must lie in [-1/sqrt(H), 1/sqrt(H)] = "
-        f"[-{bound:.4f}, {bound:.4f}] like nn.RNN's; largest |value| is {values.abs().max():.4f}"
-    )
-    std, expected_std = values.std().item(), bound / math.sqrt(3)
-    assert abs(std - expected_std) < 0.1 * expected_std, (
-        f"ElmanRNN(20, 64, num_layers=2): parameters have std {std:.4f}; uniform draws in "
-        f"[-{bound:.4f}, {bound:.4f}] have std {expected_std:.4f}"
-    )
+    hidden = 256  # every parameter, the biases too, holds at least 256 draws
+    rnn = ElmanRNN(20, hidden, num_layers=2)
+    made = f"ElmanRNN(20, {hidden}, num_layers=2)"
+    bound = 1 / math.sqrt(hidden)
+    expected_std = bound / math.sqrt(3)  # the std of U(-bound, bound)
+    names = [name for name, _ in nn.RNN(20, hidden, num_layers=2).named_parameters()]
+    parameters = dict(rnn.named_parameters())
+    for name in names:
+        values = parameters[name].detach()
+        largest, mean, std = values.abs().max().item(), values.mean().item(), values.std().item()
+        assert largest <= bound, (
+            f"{made}.{name} must lie in [-1/sqrt(H), 1/sqrt(H)] = [-{bound:.4f}, {bound:.4f}] "
+            f"like nn.RNN's; its largest |value| is {largest:.4f}"
+        )
+        # With 256 or more draws both tolerances are 8 standard errors wide or more.
+        assert abs(mean) < 0.5 * expected_std and abs(std - expected_std) < 0.25 * expected_std, (
+            f"{made}.{name} has mean {mean:.4f} and std {std:.4f}; nn.RNN draws every "
+            f"parameter, biases included, from U(-{bound:.4f}, {bound:.4f}): mean 0, "
+            f"std {expected_std:.4f}"
+        )
 
 
 @pytest.mark.parametrize("nonlinearity", NONLINEARITIES)

@@ -263,6 +263,24 @@ def test_training_reaches_the_target_error_within_the_step_budget(seed):
     assert all(mode for mode, _ in model.calls), "every training forward must run in training mode"
 
 
+def test_a_model_handed_over_in_eval_mode_is_trained_and_left_in_training_mode():
+    torch.manual_seed(0)
+    model = ReferenceForecaster(hidden_size=4).eval()  # e.g. just evaluated on held-out data
+    inputs, targets = windows_of(two_sines(60))
+    train_forecaster(model, inputs, targets, steps=3, batch_size=8)
+    modes = [mode for mode, _ in model.calls]
+    made = "train_forecaster(model in eval mode, inputs, targets, steps=3, batch_size=8)"
+    assert modes == [True] * 3, (
+        f"{made}: every training forward must run in training mode (dropout and batch norm "
+        f"behave differently in eval mode); model.training at each forward was {modes}, "
+        f"expected [True, True, True]"
+    )
+    assert model.training, (
+        f"{made} left model.training == False; the docstring promises the model is left in "
+        f"training mode"
+    )
+
+
 def test_lstm_forecaster_trained_by_train_forecaster_reaches_the_target():
     torch.manual_seed(2)
     model = LSTMForecaster(hidden_size=16)

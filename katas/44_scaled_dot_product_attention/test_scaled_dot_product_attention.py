@@ -53,13 +53,23 @@ def test_scores_are_dot_products_divided_by_the_root_of_e(q_shape, k_shape, v_sh
     assert_tensor(attention_scores(q, k), expected, call=call("attention_scores", q, k))
 
 
-def test_scores_use_a_given_scale():
+# Explicit scales: 0.0 is a scale like any other (every score 0), not "no scale given".
+GIVEN_SCALES = [
+    pytest.param(0.25, id="scale-0.25"),
+    pytest.param(1.0, id="scale-1"),
+    pytest.param(2.0, id="scale-2"),
+    pytest.param(0.0, id="scale-0-is-not-None"),
+]
+
+
+@pytest.mark.parametrize("scale", GIVEN_SCALES)
+def test_scores_use_a_given_scale(scale):
     q, k = data(2, 3, 4, seed=3), data(2, 5, 4, seed=4)
-    expected = torch.einsum("ble,bse->bls", q, k) * 0.25
+    expected = torch.einsum("ble,bse->bls", q, k) * scale
     assert_tensor(
-        attention_scores(q, k, scale=0.25),
+        attention_scores(q, k, scale=scale),
         expected,
-        call=call("attention_scores", q, k, scale=0.25),
+        call=call("attention_scores", q, k, scale=scale),
     )
 
 
@@ -258,6 +268,17 @@ def test_attention_equals_sdpa_with_is_causal(q_shape, k_shape, v_shape):
         scaled_dot_product_attention(q, k, v, is_causal=True),
         expected,
         call=call("scaled_dot_product_attention", q, k, v, is_causal=True),
+    )
+
+
+@pytest.mark.parametrize("scale", GIVEN_SCALES)
+def test_attention_equals_sdpa_with_a_given_scale(scale):
+    q, k, v = data(2, 4, 8, seed=31), data(2, 6, 8, seed=32), data(2, 6, 5, seed=33)
+    expected = F.scaled_dot_product_attention(q, k, v, scale=scale)
+    assert_tensor(
+        scaled_dot_product_attention(q, k, v, scale=scale),
+        expected,
+        call=call("scaled_dot_product_attention", q, k, v, scale=scale),
     )
 
 

@@ -137,6 +137,20 @@ def test_attention_weights_follow_a_causal_attn_mask(kind):
     assert_tensor(result, reference_weights(q, k, attn_mask=mask), call=what)
 
 
+def bias_mask(length, seed):
+    """A float (L, L) attn_mask of finite biases (some negative, some positive) with the
+    causal pairs set to -inf: a float mask is added to the scores, not read as a boolean."""
+    return (data(length, length, seed=seed) * 2).masked_fill(causal(length), float("-inf"))
+
+
+def test_attention_weights_add_a_float_attn_mask_with_finite_biases():
+    q, k = data(2, 2, 5, 8, seed=20), data(2, 2, 5, 8, seed=21)
+    mask = bias_mask(5, seed=22)
+    result = attention_weights(q, k, attn_mask=mask)
+    what = call("attention_weights", q, k, attn_mask=mask) + f"; attn_mask = {mask.tolist()}"
+    assert_tensor(result, reference_weights(q, k, attn_mask=mask), call=what)
+
+
 # Task 4: MultiHeadAttention.forward
 
 
@@ -164,6 +178,30 @@ def test_cross_attention_with_more_keys_than_queries_equals_torch():
     expected, expected_weights = reference(query, memory, memory)
     output, weights = ours(query, memory, memory)
     what = f"attention(query {describe(query)}, key=value {describe(memory)})"
+    assert_tensor(output, expected, call=what + "[0]", atol=1e-5)
+    assert_tensor(weights, expected_weights, call=what + "[1]")
+
+
+def test_cross_attention_with_different_key_and_value_equals_torch():
+    reference, ours = torch_and_ours(12, 3, seed=5)
+    query, key, value = data(2, 3, 12, seed=23), data(2, 6, 12, seed=24), data(2, 6, 12, seed=25)
+    expected, expected_weights = reference(query, key, value)
+    output, weights = ours(query, key, value)
+    what = (
+        f"attention(query {describe(query)}, key {describe(key)}, value {describe(value)}), "
+        f"key and value different tensors (the values come from `value`)"
+    )
+    assert_tensor(output, expected, call=what + "[0]", atol=1e-5)
+    assert_tensor(weights, expected_weights, call=what + "[1]")
+
+
+def test_a_float_attn_mask_with_finite_biases_equals_torch():
+    reference, ours = torch_and_ours(8, 2, seed=6)
+    x = data(2, 5, 8, seed=26)
+    mask = bias_mask(5, seed=27)
+    expected, expected_weights = reference(x, x, x, attn_mask=mask)
+    output, weights = ours(x, x, x, attn_mask=mask)
+    what = f"self-attention on {describe(x)} with a float attn_mask of biases {mask.tolist()}"
     assert_tensor(output, expected, call=what + "[0]", atol=1e-5)
     assert_tensor(weights, expected_weights, call=what + "[1]")
 

@@ -243,6 +243,29 @@ def test_apply_rope_keeps_the_dtype_and_leaves_its_input_alone(dtype):
     )
 
 
+@pytest.mark.parametrize(
+    ("dtype", "atol"),
+    [
+        # Loose enough for angles or sines rounded to the input's precision, as models do.
+        pytest.param(torch.float16, 1e-2, id="float16"),
+        pytest.param(torch.bfloat16, 4e-2, id="bfloat16"),
+    ],
+)
+def test_apply_rope_keeps_a_half_precision_dtype_and_stays_close_to_float64(dtype, atol):
+    x = data(2, 3, 6, 8, seed=8).to(dtype)
+    positions = torch.arange(5, 11)
+    frequencies = 10000.0 ** (-torch.arange(0, 8, 2, dtype=torch.float64) / 8)
+    angles = positions.double()[:, None] * frequencies  # (T, hs/2)
+    expected = rotate_as_complex(x.double(), angles).to(dtype)  # computed in float64, then cast
+    assert_tensor(
+        apply_rope(x, positions),
+        expected,
+        call=call("apply_rope", x, positions) + f" (the result must stay {dtype})",
+        rtol=1.6e-2,
+        atol=atol,
+    )
+
+
 def test_apply_rope_runs_on_the_input_device():
     x = torch.empty(2, 3, 8, device="meta")
     result = apply_rope(x, torch.arange(3, device="meta"))

@@ -103,8 +103,9 @@ def reverse_task_batch(
 
     Returns (inputs, targets), each (batch_size, 2 * length) int64: inputs = the sequence
     without its last token, targets = the sequence without its first token (the next token at
-    every position), except that the first `length` targets are IGNORE: the random symbols and
-    the separator cannot be predicted, so only the reversed half is scored.
+    every position), except that the first `length` targets are IGNORE: the random symbols
+    cannot be predicted and the separator (always at position `length`) teaches nothing, so only
+    the reversed half is scored.
     """
     # BEGIN SOLUTION: Task 4: symbols, separator, reversed symbols; shift by one; hide what cannot be known
     symbols = torch.randint(0, num_symbols, (batch_size, length), generator=generator)
