@@ -108,3 +108,24 @@ def test_vscode_tasks_call_scripts_that_exist():
     for task in tasks:
         program = task["command"].split()[0]
         assert (ROOT / program).exists(), f"{task['label']}: {program} does not exist"
+
+
+def test_test_explorer_rediscovers_when_tests_are_saved_never_when_a_stub_is():
+    import fnmatch
+
+    import json5
+
+    settings = json5.loads((ROOT / ".vscode" / "settings.json").read_text())
+    pattern = settings["python.testing.autoTestDiscoverOnSavePattern"]
+    head, alternatives = pattern.split("{", 1)
+    choices, tail = alternatives.split("}", 1)
+    globs = [head + choice + tail for choice in choices.split(",")]
+
+    def rediscovers(path) -> bool:
+        return any(fnmatch.fnmatch(str(path), glob) for glob in globs)
+
+    for kata in discover():
+        assert rediscovers(kata.test), f"saving {kata.test} must rediscover"
+        assert not rediscovers(kata.stub), f"saving {kata.stub} must not rediscover"
+    assert rediscovers(ROOT / "katas" / "conftest.py")
+    assert rediscovers(ROOT / "katas" / "kata_helpers.py")
