@@ -6,6 +6,7 @@ from profiling_and_benchmarking import (
     matmul_timer,
     operator_counts,
 )
+from torch._subclasses.fake_tensor import FakeTensorMode
 from torch.utils import benchmark
 from torch.utils._python_dispatch import TorchDispatchMode
 
@@ -172,6 +173,18 @@ def test_matmul_timer_works_on_the_tensors_device():
     assert_equal(devices, {"meta"}, call="devices of the tensors the timed statement used")
 
 
+def test_matmul_timer_description_is_the_device_type_without_the_index():
+    # Fake tensors carry a device without its memory: these say "cuda:0" on any machine.
+    with FakeTensorMode():
+        a, b = torch.empty(3, 4, device="cuda:0"), torch.empty(4, 5, device="cuda:0")
+    spec = matmul_timer(a, b).timeit(1).task_spec
+    assert_equal(
+        spec.description,
+        "cuda",
+        call="matmul_timer(a, b on device cuda:0) description (the device type, not str(device))",
+    )
+
+
 # Task 4: benchmark several sizes
 
 
@@ -195,6 +208,22 @@ def test_benchmark_sizes_gives_one_labelled_measurement_per_size():
         call=f"(label, description) of benchmark_sizes({sizes})",
     )
     benchmark.Compare(result)  # the measurements compare as one table
+
+
+def test_benchmark_sizes_measures_blocks_until_min_run_time_is_spent():
+    # blocked_autorange measures blocks until their times add up to min_run_time; a fixed
+    # number of runs of a tiny product stops long before. Reads the Measurements, not a clock.
+    sizes, min_run_time = [4, 8], 0.02
+    result = benchmark_sizes(sizes, min_run_time=min_run_time)
+    for n, measurement in zip(sizes, result, strict=True):
+        measured = sum(measurement.raw_times)
+        if measured < min_run_time:
+            raise AssertionError(
+                f"benchmark_sizes({sizes}, min_run_time={min_run_time}): the {n}x{n} measurement "
+                f"has {len(measurement.raw_times)} block(s) of {measurement.number_per_run} runs "
+                f"adding up to {measured:.2g} s, less than min_run_time: let "
+                f"blocked_autorange(min_run_time=min_run_time) decide how many runs fill it"
+            )
 
 
 def test_benchmark_sizes_makes_the_inputs_once_per_size_outside_the_timed_statement():

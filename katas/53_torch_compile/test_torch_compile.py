@@ -181,6 +181,19 @@ def test_graph_friendly_block_equals_breaky_block(scale, lengths):
     )
 
 
+def test_graph_friendly_block_ignores_large_values_in_the_padding():
+    # The real positions stay below 1, only the padding is large: a peak measured before the
+    # padding is zeroed divides where BreakyBlock does not.
+    breaky, friendly = twin_blocks(torch.float64)
+    x, lengths = padded_batch(0.05, [2, 3], torch.float64)
+    x[:, 3:] *= 1000.0  # positions 3 and 4 are padding in both rows
+    assert_tensor(
+        friendly(x, lengths),
+        breaky(x, lengths),
+        call=call("GraphFriendlyBlock()", x, lengths) + " (large values only in the padding)",
+    )
+
+
 def test_graph_friendly_block_has_the_same_gradients():
     breaky, friendly = twin_blocks(torch.float64)
     x, lengths = padded_batch(3.0, [5, 2, 1], torch.float64)

@@ -157,10 +157,16 @@ def test_softmax_is_stable_for_huge_values(where):
 @pytest.mark.parametrize("where", WHERE)
 def test_softmax_reads_rows_through_their_stride(where):
     device = device_for(where, softmax_kernel)
+    base = data(40, seed=8, scale=2.0, device=device)
     wide = data(4, 16, seed=7, scale=2.0, device=device)
-    x = wide[:, 3:10]  # (4, 7), each row starts 16 elements after the previous one
-    result = softmax(x)
-    assert_tensor(
-        result, torch.softmax(x, dim=1), call="softmax(wide[:, 3:10]) (row stride 16)", atol=1e-6
-    )
-    assert_equal(result.is_contiguous(), True, call="softmax(wide[:, 3:10]).is_contiguous()")
+    cases = [
+        # Rows that overlap first: row stride 3, fewer than 7 columns apart. An output written
+        # with the input's row stride stays inside the output here and fails cleanly; with the
+        # wide rows below it would store past the output's end and could crash the process.
+        (base.as_strided((4, 7), (3, 1)), "base.as_strided((4, 7), (3, 1)) (row stride 3)"),
+        (wide[:, 3:10], "wide[:, 3:10] (row stride 16)"),  # rows 16 elements apart
+    ]
+    for x, name in cases:
+        result = softmax(x)
+        assert_tensor(result, torch.softmax(x, dim=1), call=f"softmax({name})", atol=1e-6)
+        assert_equal(result.is_contiguous(), True, call=f"softmax({name}).is_contiguous()")
