@@ -134,3 +134,40 @@ def assert_equal(actual, expected, *, call: str) -> None:
             f"{call} returned {describe(actual)} ({type(actual).__name__}), "
             f"expected {describe(expected)} ({type(expected).__name__})"
         )
+
+
+def case_id(value) -> str:
+    """A readable pytest id for a parametrized case: a shape as `2x3`, a dtype by its name,
+    a tuple of values joined with `-`, e.g. `ids=[case_id(c) for c in CASES]`."""
+    if isinstance(value, torch.dtype):
+        return str(value).removeprefix("torch.")
+    if isinstance(value, torch.Size) or (
+        isinstance(value, (tuple, list)) and value and all(type(v) is int for v in value)
+    ):
+        return "x".join(str(v) for v in value) if len(value) > 1 else f"{value[0]}"
+    if isinstance(value, (tuple, list)):
+        return "-".join(case_id(v) for v in value) if value else "empty"
+    return str(value)
+
+
+def assert_elementwise(actual, expected: torch.Tensor, *, inputs: dict, call: str, **options):
+    """assert_tensor for an elementwise function, whose failure also shows the inputs at the
+    first mismatch (often a boundary value): inputs maps names to tensors of expected's shape."""
+    __tracebackhide__ = True  # a failure points at the test's line, not at this helper
+    try:
+        assert_tensor(actual, expected, call=call, **options)
+    except AssertionError as error:
+        if not isinstance(actual, torch.Tensor) or actual.shape != expected.shape:
+            raise
+        a, e = actual.detach().cpu().double(), expected.detach().cpu().double()
+        rtol, atol = _tolerances(expected.dtype)
+        rtol, atol = options.get("rtol") or rtol, options.get("atol") or atol
+        bad = (~torch.isclose(a, e, rtol=rtol, atol=atol)).flatten().nonzero().flatten()
+        if len(bad) == 0:
+            raise
+        where = _index(int(bad[0]), a.shape)
+        shown = ", ".join(
+            f"{name}{list(where)} = {value.detach().cpu()[where].item()!r}"
+            for name, value in inputs.items()
+        )
+        raise AssertionError(f"{error}\n  the input at the first mismatch: {shown}") from None

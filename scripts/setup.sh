@@ -9,7 +9,7 @@ UV_VERSION=0.13.9
 
 usage() {
   cat <<USAGE
-usage: scripts/setup.sh [--vendor cpu|cuda|rocm|xpu] [--force]
+usage: scripts/setup.sh [--vendor cpu|cuda|rocm|xpu] [--force] [--torch-next]
 
 Creates .venv (with uv, installed with pip into .tools/ when missing) and installs
 requirements-<vendor>.txt. The vendor is detected when not given: nvidia-smi -> cuda,
@@ -21,15 +21,19 @@ from the default package index instead. Environment:
   KATAS_TORCH_INDEX   use this PyTorch wheel index (a mirror) instead of the one in the file
   KATAS_PYTHON        the Python (3.11 or newer) to build .venv from
   --force             reinstall even when .venv is up to date
+  --torch-next        the newest torch and torchvision on the PyTorch index, pre-releases
+                      included, instead of the pinned versions (the Canary workflow, with
+                      KATAS_TORCH_INDEX=https://download.pytorch.org/whl/test/cpu or nightly/cpu)
 USAGE
 }
 
-vendor="" given=0 force=0
+vendor="" given=0 force=0 next=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --vendor) [ $# -ge 2 ] || die "--vendor needs one of: $VENDORS" 2; vendor=$2 given=1; shift 2 ;;
     --vendor=*) vendor=${1#--vendor=} given=1; shift ;;
     --force) force=1; shift ;;
+    --torch-next) next=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" 2 ;;
   esac
@@ -59,7 +63,7 @@ export UV_PYTHON_DOWNLOADS=never # uv must use this machine's Python, never fetc
 requirements="requirements-$vendor.txt"
 stamp=.venv/.katas-setup
 fingerprint=$(cat "$requirements" requirements-dev.txt | cksum | cut -d' ' -f1)
-fingerprint="$vendor $fingerprint ${KATAS_TORCH_INDEX:-}"
+fingerprint="$vendor $fingerprint ${KATAS_TORCH_INDEX:-} next=$next"
 
 report() {
   "$VENV_PYTHON" - <<'PY'
@@ -130,6 +134,12 @@ fi
 
 # Bytecode now, once: a learner's cold `import torch` is then much faster, also where
 # PYTHONDONTWRITEBYTECODE keeps Python from caching it on first import.
-"$uv" pip install --compile-bytecode --python "$VENV_PYTHON" -r "$install_from"
+prerelease=()
+if [ "$next" = 1 ]; then
+  # Unpinned torch and torchvision from the PyTorch index alone (never the default index).
+  sed -i.bak -e 's/^\(torch\|torchvision\)==[^ ;]*/\1/' "$install_from" && rm -f "$install_from.bak"
+  prerelease=(--prerelease=allow)
+fi
+"$uv" pip install --compile-bytecode --python "$VENV_PYTHON" ${prerelease[@]+"${prerelease[@]}"} -r "$install_from"
 echo "$fingerprint" >"$stamp"
 report || die "torch does not import in .venv: scripts/doctor.sh says what to fix"

@@ -18,6 +18,7 @@ from kata_helpers import assert_new_storage, assert_same_storage, assert_tensor,
 @pytest.mark.parametrize(
     ("shape", "value", "dtype"),
     [((2, 3), 7.0, torch.float32), ((4,), -1, torch.int32), ((1, 2, 2), 0.5, torch.float64)],
+    ids=["2x3-7.0-float32", "4--1-int32", "1x2x2-0.5-float64"],
 )
 def test_filled_gives_every_element_the_value_and_dtype(shape, value, dtype):
     expected = torch.tensor(value, dtype=dtype).repeat(shape)
@@ -33,7 +34,9 @@ def test_filled_with_an_empty_shape_is_a_scalar():
 
 
 @pytest.mark.parametrize(
-    ("args", "expected"), [((2, 10, 3), [2, 5, 8]), ((0, 5, 1), [0, 1, 2, 3, 4]), ((3, 3, 1), [])]
+    ("args", "expected"),
+    [((2, 10, 3), [2, 5, 8]), ((0, 5, 1), [0, 1, 2, 3, 4]), ((3, 3, 1), [])],
+    ids=["2x10x3-[2,5,8]", "0x5x1-[0,1,2,3,4]", "3x3x1-[]"],
 )
 def test_count_up_excludes_stop_and_is_int64(args, expected):
     result = count_up(*args)
@@ -51,20 +54,26 @@ def test_evenly_spaced_includes_both_ends(start, stop, count):
     assert_tensor(result, expected, call=call("evenly_spaced", start, stop, count))
 
 
-@pytest.mark.parametrize(("n", "dtype"), [(1, torch.float32), (3, torch.float32), (4, torch.int64)])
+@pytest.mark.parametrize(
+    ("n", "dtype"),
+    [(1, torch.float32), (3, torch.float32), (4, torch.int64)],
+    ids=["1-float32", "3-float32", "4-int64"],
+)
 def test_identity_has_ones_on_the_diagonal_only(n, dtype):
     expected = torch.tensor([[1 if i == j else 0 for j in range(n)] for i in range(n)], dtype=dtype)
     assert_tensor(identity(n, dtype), expected, call=call("identity", n, dtype))
 
 
-@pytest.mark.parametrize("dtype", [torch.float64, torch.int16, torch.bool])
+@pytest.mark.parametrize(
+    "dtype", [torch.float64, torch.int16, torch.bool], ids=["float64", "int16", "bool"]
+)
 def test_zeros_like_keeps_shape_and_dtype(dtype):
     reference = torch.ones(3, 2, dtype=dtype)
     expected = torch.tensor([[0, 0]] * 3, dtype=dtype)
     assert_tensor(zeros_like(reference), expected, call=call("zeros_like", reference))
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.int32])
+@pytest.mark.parametrize("dtype", [np.float64, np.int32], ids=["float64", "int32"])
 def test_copy_from_numpy_keeps_values_and_dtype_but_not_memory(dtype):
     array = np.arange(6, dtype=dtype).reshape(2, 3)
     result = copy_from_numpy(array)
@@ -112,3 +121,31 @@ def test_zeros_like_keeps_the_accelerator_device(device):
     reference = torch.ones(4, device=device)
     expected = torch.zeros(4, device=device)
     assert_tensor(zeros_like(reference), expected, call=call("zeros_like", reference))
+
+
+def test_zeros_like_keeps_the_device_on_any_machine():
+    # The "meta" device holds shapes and dtypes but no data: every machine has it.
+    reference = torch.ones(3, 4, dtype=torch.float64, device="meta")
+    result = zeros_like(reference)
+    assert isinstance(result, torch.Tensor) and result.device.type == "meta", (
+        f"{call('zeros_like', reference)} returned a tensor on "
+        f"{getattr(result, 'device', type(result).__name__)}, expected one on the reference's "
+        f"device (meta): take the device from the reference too"
+    )
+    assert (result.shape, result.dtype) == (reference.shape, reference.dtype), (
+        f"{call('zeros_like', reference)} returned shape {tuple(result.shape)} dtype "
+        f"{result.dtype}, expected (3, 4) torch.float64"
+    )
+
+
+def test_zeros_on_creates_the_tensor_on_the_given_device_on_any_machine():
+    result = zeros_on((2, 3), "meta")
+    assert isinstance(result, torch.Tensor) and result.device.type == "meta", (
+        f"{call('zeros_on', (2, 3), 'meta')} returned a tensor on "
+        f"{getattr(result, 'device', type(result).__name__)}, expected one on meta: pass "
+        f"device=... to the factory"
+    )
+    assert (tuple(result.shape), result.dtype) == ((2, 3), torch.float32), (
+        f"{call('zeros_on', (2, 3), 'meta')} returned shape {tuple(result.shape)} dtype "
+        f"{result.dtype}, expected (2, 3) torch.float32"
+    )

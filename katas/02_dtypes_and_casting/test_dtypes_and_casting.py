@@ -24,6 +24,12 @@ def t(values, dtype):
         (t([1.0], torch.float16), t([1.0], torch.float64), torch.float64),
         (t([1, 2], torch.int64), t([1.0], torch.float16), torch.float16),
     ],
+    ids=[
+        "t([1,2],int32)-t([1,2],int64)-int64",
+        "t([1,2],uint8)-t([1,2],int8)-int16",
+        "t([1.0],float16)-t([1.0],float64)-float64",
+        "t([1,2],int64)-t([1.0],float16)-float16",
+    ],
 )
 def test_result_dtype_of_two_tensors_is_the_wider_kind(tensor, other, expected):
     assert_equal(result_dtype(tensor, other), expected, call=call("result_dtype", tensor, other))
@@ -39,6 +45,14 @@ def test_result_dtype_of_two_tensors_is_the_wider_kind(tensor, other, expected):
         (t([True], torch.bool), 1, torch.int64),
         (t([1.0], torch.float16), 1e3, torch.float16),
     ],
+    ids=[
+        "t([1,2],int32)-2.5-float32",
+        "t([1,2],int64)-2.5-float32",
+        "t([1,2],uint8)-1000-uint8",
+        "t([1,2],int32)-True-int32",
+        "t([True],bool)-1-int64",
+        "t([1.0],float16)-1000.0-float16",
+    ],
 )
 def test_result_dtype_with_a_python_number_keeps_the_tensor_dtype_within_its_kind(
     tensor, other, expected
@@ -52,6 +66,11 @@ def test_result_dtype_with_a_python_number_keeps_the_tensor_dtype_within_its_kin
         (t([1.0], torch.float16), torch.tensor(1.0, dtype=torch.float64), torch.float16),
         (t([1, 2], torch.uint8), torch.tensor(7, dtype=torch.int64), torch.uint8),
         (t([1, 2], torch.int32), torch.tensor(0.5, dtype=torch.float64), torch.float64),
+    ],
+    ids=[
+        "t([1.0],float16)-tensor(1.0,dtype=float64)-float16",
+        "t([1,2],uint8)-tensor(7,dtype=int64)-uint8",
+        "t([1,2],int32)-tensor(0.5,dtype=float64)-float64",
     ],
 )
 def test_result_dtype_with_a_zero_dim_tensor_widens_only_to_a_new_kind(tensor, other, expected):
@@ -93,7 +112,7 @@ def _python_divmod(a, b):
     return [q for q, _ in pairs], [r for _, r in pairs]
 
 
-@pytest.mark.parametrize("dtype", [torch.int64, torch.int32])
+@pytest.mark.parametrize("dtype", [torch.int64, torch.int32], ids=["int64", "int32"])
 def test_floor_divmod_matches_python_with_negative_numbers(dtype):
     a_list, b_list = [7, -7, 7, -7, 0, 9, -1], [2, 2, -2, -2, 3, 3, 5]
     a, b = t(a_list, dtype), t(b_list, dtype)
@@ -128,6 +147,7 @@ def test_floor_divmod_is_exact_for_large_int64_values():
         ([0, 1], [1, 0], 0.0),
         ([5], [5], 1.0),
     ],
+    ids=["[1,0,2]-[1,1,2]-2/3", "[3,3,3,3]-[3,3,3,3]-1.0", "[0,1]-[1,0]-0.0", "[5]-[5]-1.0"],
 )
 def test_accuracy_is_a_float32_fraction(predictions, labels, expected):
     predictions, labels = torch.tensor(predictions), torch.tensor(labels)
@@ -154,7 +174,7 @@ def _rms64(x):
     return x.double().pow(2).mean().sqrt()
 
 
-@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16], ids=["float16", "bfloat16"])
 def test_rms_of_ordinary_values_keeps_the_dtype(dtype):
     x = torch.randn(5, 7, generator=torch.Generator().manual_seed(1)).to(dtype)
     assert_tensor(rms(x), _rms64(x).to(dtype), call=call("rms", x))
@@ -183,6 +203,18 @@ def test_rms_in_float16_does_not_underflow_when_the_squares_would():
         ([2.0**24 + 2, 2.0**-30], torch.float32),
         ([2.0**24 + 1], torch.float64),
         ([0.1], torch.float64),
+    ],
+    ids=[
+        "[0.5,1.0,256.0,-3.0]-bfloat16",
+        "[2.0**100,-2.0**(-100)]-bfloat16",
+        "[257.0]-float16",
+        "[1.0+2**(-10),2048.0]-float16",
+        "[1.0+2**(-10),2.0**(-20)]-float16",
+        "[1.0+2**(-10),2.0**(-30)]-float32",
+        "[100000.0]-float32",
+        "[2.0**24+2,2.0**(-30)]-float32",
+        "[2.0**24+1]-float64",
+        "[0.1]-float64",
     ],
 )
 def test_smallest_exact_dtype_finds_the_cheapest_lossless_dtype(values, expected):

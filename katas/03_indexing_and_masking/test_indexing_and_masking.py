@@ -30,7 +30,9 @@ def _crop_by_loop(images, size):
 
 
 @pytest.mark.parametrize(
-    ("shape", "size"), [((6, 6), 2), ((7, 10), 3), ((2, 3, 9, 5), 4), ((1, 4, 4), 4), ((5, 8), 1)]
+    ("shape", "size"),
+    [((6, 6), 2), ((7, 10), 3), ((2, 3, 9, 5), 4), ((1, 4, 4), 4), ((5, 8), 1)],
+    ids=["6x6-2", "7x10-3", "2x3x9x5-4", "1x4x4-4", "5x8-1"],
 )
 def test_crop_center_takes_the_middle_square(shape, size):
     images = torch.arange(torch.Size(shape).numel()).reshape(shape)
@@ -49,7 +51,7 @@ def test_crop_center_is_a_view_of_the_images():
     )
 
 
-@pytest.mark.parametrize("ids_shape", [(5,), (2, 3), (1, 1)])
+@pytest.mark.parametrize("ids_shape", [(5,), (2, 3), (1, 1)], ids=["5", "2x3", "1x1"])
 def test_lookup_rows_picks_a_row_per_id(ids_shape):
     table = data(7, 4)
     ids = ints(7, *ids_shape, seed=3)
@@ -77,6 +79,12 @@ def test_lookup_rows_with_repeated_and_scalar_ids():
         ([0, 0, 0, 0, 0], []),
         ([1, 1, 1, 1, 1], [10.0, 20.0, 30.0, 40.0, 50.0]),
         ([0, 1, 0, 0, 0], [20.0]),
+    ],
+    ids=[
+        "[1,0,0,1,1]-[10.0,40.0,50.0]",
+        "[0,0,0,0,0]-[]",
+        "[1,1,1,1,1]-[10.0,20.0,30.0,40.0,50.0]",
+        "[0,1,0,0,0]-[20.0]",
     ],
 )
 def test_select_positive_keeps_the_flagged_values_in_order(flags, expected):
@@ -110,7 +118,9 @@ def _pad_by_loop(tokens, lengths, pad_value):
 
 
 @pytest.mark.parametrize(
-    ("batch", "steps", "lengths"), [(3, 5, [5, 2, 0]), (1, 4, [3]), (4, 1, [1, 0, 1, 0])]
+    ("batch", "steps", "lengths"),
+    [(3, 5, [5, 2, 0]), (1, 4, [3]), (4, 1, [1, 0, 1, 0])],
+    ids=["3-5-[5,2,0]", "1-4-[3]", "4-1-[1,0,1,0]"],
 )
 def test_pad_after_replaces_every_position_past_the_length(batch, steps, lengths):
     tokens = ints(50, batch, steps, seed=1) + 1
@@ -152,7 +162,11 @@ def test_pick_scores_passes_gradients_to_the_picked_scores_only():
     )
 
 
-@pytest.mark.parametrize(("labels", "classes"), [([0, 2, 1, 2], 3), ([4], 5), ([0, 0, 0], 1)])
+@pytest.mark.parametrize(
+    ("labels", "classes"),
+    [([0, 2, 1, 2], 3), ([4], 5), ([0, 0, 0], 1)],
+    ids=["[0,2,1,2]-3", "[4]-5", "[0,0,0]-1"],
+)
 def test_one_hot_has_a_single_one_per_row(labels, classes):
     labels = torch.tensor(labels)
     expected = F.one_hot(labels, classes).float()
@@ -230,4 +244,28 @@ def test_masks_and_segment_sums_on_the_accelerator(device):
         select_positive(values, flags.to(device)),
         expected,
         call=call("select_positive", values, flags),
+    )
+
+
+def _on_meta(result, what: str, shape: tuple[int, ...], dtype: torch.dtype) -> None:
+    assert isinstance(result, torch.Tensor) and result.device.type == "meta", (
+        f"{what} returned a tensor on {getattr(result, 'device', type(result).__name__)}, "
+        f"expected one on its input's device (meta): create the new tensor with device=..."
+    )
+    assert (tuple(result.shape), result.dtype) == (shape, dtype), (
+        f"{what} returned shape {tuple(result.shape)} dtype {result.dtype}, "
+        f"expected {shape} {dtype}"
+    )
+
+
+def test_one_hot_and_segment_sum_stay_on_the_input_device_on_any_machine():
+    # The "meta" device holds shapes and dtypes but no data: every machine has it.
+    labels = torch.zeros(8, dtype=torch.int64, device="meta")
+    _on_meta(one_hot(labels, 3), call("one_hot", labels, 3), (8, 3), torch.float32)
+    values = torch.zeros(8, 2, dtype=torch.float64, device="meta")
+    _on_meta(
+        segment_sum(values, labels, 4),
+        call("segment_sum", values, labels, 4),
+        (4, 2),
+        torch.float64,
     )

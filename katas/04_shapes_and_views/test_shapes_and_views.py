@@ -11,7 +11,14 @@ from shapes_and_views import (
     to_vector,
 )
 
-from kata_helpers import assert_equal, assert_new_storage, assert_same_storage, assert_tensor, call
+from kata_helpers import (
+    assert_equal,
+    assert_new_storage,
+    assert_same_storage,
+    assert_tensor,
+    call,
+    case_id,
+)
 
 
 def data(*shape, seed=0):
@@ -32,7 +39,7 @@ def _split_by_loop(x, num_heads):
 SPLITS = [((2, 3, 8), 4), ((1, 5, 6), 2), ((3, 1, 4), 1), ((2, 4, 6), 6)]
 
 
-@pytest.mark.parametrize(("shape", "num_heads"), SPLITS)
+@pytest.mark.parametrize(("shape", "num_heads"), SPLITS, ids=[case_id(c) for c in SPLITS])
 def test_split_heads_puts_each_heads_channels_together(shape, num_heads):
     x = data(*shape)
     result = split_heads(x, num_heads)
@@ -45,7 +52,7 @@ def test_split_heads_is_a_view():
     assert_same_storage(result, x, call=call("split_heads", x, 4))
 
 
-@pytest.mark.parametrize(("shape", "num_heads"), SPLITS)
+@pytest.mark.parametrize(("shape", "num_heads"), SPLITS, ids=[case_id(c) for c in SPLITS])
 def test_merge_heads_undoes_a_transposed_split(shape, num_heads):
     batch, steps, channels = shape
     # built the way attention code builds it: a non-contiguous (B, nh, T, hs) tensor
@@ -63,7 +70,9 @@ def test_merge_heads_of_a_contiguous_tensor():
     assert_tensor(merge_heads(heads), expected, call=call("merge_heads", heads))
 
 
-@pytest.mark.parametrize("shape", [(2, 3, 4, 5), (1, 1, 2, 2), (3, 2, 1, 4)])
+@pytest.mark.parametrize(
+    "shape", [(2, 3, 4, 5), (1, 1, 2, 2), (3, 2, 1, 4)], ids=["2x3x4x5", "1x1x2x2", "3x2x1x4"]
+)
 def test_to_nhwc_moves_channels_to_the_end(shape):
     images = torch.arange(torch.Size(shape).numel(), dtype=torch.float32).reshape(shape)
     n, c, h, w = shape
@@ -76,7 +85,11 @@ def test_to_nhwc_moves_channels_to_the_end(shape):
     assert_same_storage(result, images, call=call("to_nhwc", images))
 
 
-@pytest.mark.parametrize("shape", [(4, 3, 2, 2), (1, 5), (1, 2, 3), (3, 1, 1, 1)])
+@pytest.mark.parametrize(
+    "shape",
+    [(4, 3, 2, 2), (1, 5), (1, 2, 3), (3, 1, 1, 1)],
+    ids=["4x3x2x2", "1x5", "1x2x3", "3x1x1x1"],
+)
 def test_flatten_features_keeps_the_batch_dimension(shape):
     x = data(*shape)
     expected = torch.stack([torch.tensor(sample.tolist()).flatten() for sample in x])

@@ -29,6 +29,17 @@ def data(*shape, seed=0):
         ((0,), (1,), (0,)),
         ((1, 3, 1), (2, 1, 1, 5), (2, 1, 3, 5)),
     ],
+    ids=[
+        "8x1x6-7x1-8x7x6",
+        "5x4-4-5x4",
+        "4-5x4-5x4",
+        "3x1-1x4-3x4",
+        "2x3-scalar-2x3",
+        "scalar-scalar-scalar",
+        "6x1x1-2x1-6x2x1",
+        "0-1-0",
+        "1x3x1-2x1x1x5-2x1x3x5",
+    ],
 )
 def test_broadcast_shape_lines_dimensions_up_from_the_right(shape_a, shape_b, expected):
     result = broadcast_shape(shape_a, shape_b)
@@ -39,7 +50,9 @@ def test_broadcast_shape_lines_dimensions_up_from_the_right(shape_a, shape_b, ex
 
 
 @pytest.mark.parametrize(
-    ("shape_a", "shape_b"), [((3,), (4,)), ((2, 3), (3, 2)), ((5, 4), (5,)), ((0,), (3,))]
+    ("shape_a", "shape_b"),
+    [((3,), (4,)), ((2, 3), (3, 2)), ((5, 4), (5,)), ((0,), (3,))],
+    ids=["3-4", "2x3-3x2", "5x4-5", "0-3"],
 )
 def test_broadcast_shape_rejects_incompatible_shapes(shape_a, shape_b):
     with pytest.raises(ValueError):
@@ -88,7 +101,9 @@ def test_pairwise_distances_of_a_set_to_itself_have_a_zero_diagonal_not_nan():
     )
 
 
-@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (4, 4), (1, 6), (6, 1)])
+@pytest.mark.parametrize(
+    "shape", [(3, 5), (5, 3), (4, 4), (1, 6), (6, 1)], ids=["3x5", "5x3", "4x4", "1x6", "6x1"]
+)
 def test_normalize_rows_makes_every_row_sum_to_one(shape):
     x = data(*shape).abs() + 0.1
     expected = torch.stack([row / row.sum() for row in x])
@@ -105,7 +120,9 @@ def _standardize_by_loop(x):
     return torch.stack(columns, dim=1)
 
 
-@pytest.mark.parametrize("shape", [(10, 3), (3, 10), (6, 6), (2, 1)])
+@pytest.mark.parametrize(
+    "shape", [(10, 3), (3, 10), (6, 6), (2, 1)], ids=["10x3", "3x10", "6x6", "2x1"]
+)
 def test_standardize_columns_gives_each_feature_mean_0_and_std_1(shape):
     x = data(*shape) * 5 + 3
     expected = _standardize_by_loop(x).float()

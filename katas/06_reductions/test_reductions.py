@@ -18,7 +18,9 @@ def data(*shape, seed=0):
     return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
 
 
-@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (4, 4), (1, 6), (6, 1)])
+@pytest.mark.parametrize(
+    "shape", [(3, 5), (5, 3), (4, 4), (1, 6), (6, 1)], ids=["3x5", "5x3", "4x4", "1x6", "6x1"]
+)
 def test_subtract_row_max_makes_each_rows_maximum_zero(shape):
     x = data(*shape) * 3
     expected = torch.stack([row - max(row.tolist()) for row in x])
@@ -47,6 +49,7 @@ def _logsumexp_by_loop(x, dim):
         ((1, 5), 1),
         ((2, 1, 4), -1),
     ],
+    ids=["3x5-1", "3x5-0", "4x4-1", "2x3x4--1", "2x3x4-1", "1x5-1", "2x1x4--1"],
 )
 def test_logsumexp_matches_the_definition(shape, dim):
     x = data(*shape)
@@ -94,7 +97,7 @@ def test_masked_mean_matches_a_loop(batch, steps):
     assert_tensor(masked_mean(x, mask), expected, call=call("masked_mean", x, mask))
 
 
-@pytest.mark.parametrize("shape", [(6,), (3, 5), (2, 2, 4), (1,)])
+@pytest.mark.parametrize("shape", [(6,), (3, 5), (2, 2, 4), (1,)], ids=["6", "3x5", "2x2x4", "1"])
 def test_running_mean_averages_each_prefix(shape):
     x = data(*shape)
     flat = x.reshape(-1, shape[-1]).tolist()
@@ -131,6 +134,7 @@ def _variance_by_loop(x, dim):
 @pytest.mark.parametrize(
     ("shape", "dim"),
     [((10,), 0), ((4, 6), 1), ((4, 6), 0), ((2, 3, 5), -1), ((5, 2), 1), ((1, 6), 1)],
+    ids=["10-0", "4x6-1", "4x6-0", "2x3x5--1", "5x2-1", "1x6-1"],
 )
 def test_sample_variance_divides_by_n_minus_1(shape, dim):
     x = data(*shape) * 2 + 1

@@ -23,6 +23,7 @@ def randn(*shape, seed=0, dtype=torch.float64):
 @pytest.mark.parametrize(
     ("x_shape", "in_features", "out_features"),
     [((5, 3), 3, 4), ((3,), 3, 2), ((2, 6, 4), 4, 4), ((1, 1), 1, 3)],
+    ids=["5x3-3-4", "3-3-2", "2x6x4-4-4", "1x1-1-3"],
 )
 def test_linear_equals_torch_linear_for_any_leading_dims(x_shape, in_features, out_features):
     x = randn(*x_shape, seed=1)

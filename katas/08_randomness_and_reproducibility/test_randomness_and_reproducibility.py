@@ -23,7 +23,7 @@ def assert_global_rng_untouched(before, what):
     )
 
 
-@pytest.mark.parametrize("shape", [(3, 4), (1,), (2, 2, 2)])
+@pytest.mark.parametrize("shape", [(3, 4), (1,), (2, 2, 2)], ids=["3x4", "1", "2x2x2"])
 def test_seeded_normal_gives_the_same_float32_values_for_the_same_seed(shape):
     first = seeded_normal(shape, 7)
     second = seeded_normal(shape, 7)
@@ -85,7 +85,7 @@ def test_seeded_normal_on_the_accelerator_is_reproducible_there(device):
     )
 
 
-@pytest.mark.parametrize("shape", [(10,), (6, 2, 3), (1, 4)])
+@pytest.mark.parametrize("shape", [(10,), (6, 2, 3), (1, 4)], ids=["10", "6x2x3", "1x4"])
 def test_shuffle_rows_returns_a_permutation_and_the_rows_in_its_order(shape):
     data = torch.arange(torch.Size(shape).numel()).reshape(shape)
     shuffled, permutation = shuffle_rows(data, generator(0))
@@ -135,7 +135,11 @@ def test_shuffle_rows_draws_on_from_the_generator_so_each_epoch_gets_a_new_order
     )
 
 
-@pytest.mark.parametrize(("weights_shape", "num_samples"), [((4,), 10), ((3, 5), 7), ((1, 2), 1)])
+@pytest.mark.parametrize(
+    ("weights_shape", "num_samples"),
+    [((4,), 10), ((3, 5), 7), ((1, 2), 1)],
+    ids=["4-10", "3x5-7", "1x2-1"],
+)
 def test_sample_categories_gives_int64_indices_of_the_right_shape(weights_shape, num_samples):
     weights = torch.rand(weights_shape, generator=generator(3)) + 0.1
     result = sample_categories(weights, num_samples, generator(0))

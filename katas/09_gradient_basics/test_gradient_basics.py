@@ -33,6 +33,13 @@ def assert_untouched(x, what):
         ("t * log(t)", lambda t: t * torch.log(t), 1.0, 1.0),
         ("1 / t", lambda t: 1 / t, -4.0, -1 / 16),
     ],
+    ids=[
+        "t**3-t**3-2.0-12.0",
+        "sin(t)-sin-0.0-1.0",
+        "exp(2t)-torch.exp(2*t)-0.5-2*math.e",
+        "t * log(t)-t*torch.log(t)-1.0-1.0",
+        "1 / t-1/t--4.0--1/16",
+    ],
 )
 def test_derivative_at_matches_the_analytic_derivative(name, fn, x, expected):
     result = derivative_at(fn, x)
@@ -59,7 +66,7 @@ def test_derivative_at_computes_in_float64():
     )
 
 
-@pytest.mark.parametrize("shape", [(5,), (2, 3), ()])
+@pytest.mark.parametrize("shape", [(5,), (2, 3), ()], ids=["5", "2x3", "scalar"])
 def test_gradient_of_the_sum_of_squares_is_twice_x(shape):
     x = randn(*shape, seed=1)
     result = gradient_of(lambda t: (t**2).sum(), x)
@@ -180,3 +187,41 @@ def test_derivative_at_and_gradient_of_agree():
         f"gradient_of(fn, tensor(0.7)) gives {tensor_result.item()!r} but derivative_at(fn, 0.7) "
         f"gives {scalar_result!r} for fn(t) = tanh(t) * t"
     )
+
+
+def _parameter(seed):
+    """A tensor that already requires grad, as a model's weights do."""
+    return torch.nn.Parameter(randn(3, seed=seed))
+
+
+def _assert_parameter_untouched(p, what):
+    assert p.grad is None, (
+        f"after {what} on a tensor that already requires grad (an nn.Parameter), its .grad is "
+        f"{describe(p.grad)}: the gradient flowed into the caller's tensor. Differentiate with "
+        f"respect to a detached copy (x.detach().clone().requires_grad_())."
+    )
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        pytest.param("gradient_of", id="gradient_of"),
+        pytest.param("vector_jacobian_product", id="vector_jacobian_product"),
+        pytest.param("leaf_and_intermediate_gradients", id="leaf_and_intermediate_gradients"),
+    ],
+)
+def test_an_input_that_already_requires_grad_is_left_alone(function):
+    p = _parameter(seed=21)
+    x = p.detach()
+    what = f"{function}(fn, x)"
+    if function == "gradient_of":
+        result, expected = gradient_of(lambda t: (t**2).sum(), p), 2 * x
+    elif function == "vector_jacobian_product":
+        v = randn(3, seed=22)
+        result, expected = vector_jacobian_product(lambda t: t**2, p, v), 2 * x * v
+    else:
+        pair = leaf_and_intermediate_gradients(torch.sin, lambda h: (h**2).sum(), p)
+        result, expected = pair[0], 2 * x.sin() * x.cos()
+    assert_tensor(result, expected, call=f"{what} with x an nn.Parameter")
+    assert not result.requires_grad, f"{what} returned a tensor that requires grad"
+    _assert_parameter_untouched(p, what)

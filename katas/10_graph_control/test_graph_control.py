@@ -36,7 +36,7 @@ def parameter(d=3, seed=0, device="cpu"):
     return randn(d, seed=seed).to(device).requires_grad_(True)
 
 
-@pytest.mark.parametrize("sizes", [[4, 5, 6], [1], [2, 2]])
+@pytest.mark.parametrize("sizes", [[4, 5, 6], [1], [2, 2]], ids=["[4,5,6]", "[1]", "[2,2]"])
 def test_gradients_per_batch_gives_each_batch_its_own_gradient(sizes):
     weight, batches = parameter(), make_batches(sizes)
     result = gradients_per_batch(weight, batches, squared_error)
@@ -75,7 +75,7 @@ def test_gradients_per_batch_results_do_not_change_afterwards():
         )
 
 
-@pytest.mark.parametrize("sizes", [[4, 4, 4], [2, 5], [6]])
+@pytest.mark.parametrize("sizes", [[4, 4, 4], [2, 5], [6]], ids=["[4,4,4]", "[2,5]", "[6]"])
 def test_accumulated_gradient_is_the_gradient_of_the_mean_loss(sizes):
     weight, batches = parameter(), make_batches(sizes, seed=10)
     expected = torch.stack([squared_error_gradient(weight, b) for b in batches]).mean(0)
@@ -260,4 +260,23 @@ def test_evaluate_in_inference_mode_gives_an_inference_tensor():
     )
     assert not torch.is_inference_mode_enabled(), (
         "inference mode is still on after the call: use a `with` block"
+    )
+
+
+def test_loss_to_fixed_target_averages_over_every_element_of_a_batch():
+    # A batch of 3 predictions of 4 values: the mean is over all 12 elements, not over 3 rows.
+    weight = randn(3, 4, seed=65).requires_grad_(True)
+    target = randn(3, 4, seed=66)
+    loss = loss_to_fixed_target(weight * 2, target)
+    w = weight.detach()
+    assert_tensor(
+        loss,
+        ((2 * w - target) ** 2).mean(),
+        call=call("loss_to_fixed_target", weight * 2, target) + " (mean over all 12 elements)",
+    )
+    loss.backward()
+    assert_tensor(
+        weight.grad,
+        2 * 2 * (2 * w - target) / 12,
+        call="weight.grad after loss_to_fixed_target(2 * w, target).backward(), w of shape (3, 4)",
     )

@@ -70,6 +70,12 @@ def test_gradient_descent_on_a_parabola_follows_the_closed_form():
         ("quadratic", quadratic, [2.0, -3.0], 0.2, 25),
         ("rosenbrock", rosenbrock, [-1.0, 1.0], 0.001, 40),
     ],
+    ids=[
+        "double_well-double_well-[2.0]-0.01-30",
+        "double_well-double_well-[-0.5]-0.05-20",
+        "quadratic-quadratic-[2.0,-3.0]-0.2-25",
+        "rosenbrock-rosenbrock-[-1.0,1.0]-0.001-40",
+    ],
 )
 def test_gradient_descent_matches_torch_sgd(name, fn, start, lr, steps):
     start = torch.tensor(start, dtype=torch.float64)
@@ -120,6 +126,11 @@ def test_gradient_descent_runs_on_the_accelerator(device):
         ("quadratic", quadratic, [2.0, -3.0], 0.1, 0.9, 30),
         ("rosenbrock", rosenbrock, [-1.0, 1.0], 0.0005, 0.8, 40),
         ("parabola", parabola, 0.0, 0.05, 0.5, 15),
+    ],
+    ids=[
+        "quadratic-quadratic-[2.0,-3.0]-0.1-0.9-30",
+        "rosenbrock-rosenbrock-[-1.0,1.0]-0.0005-0.8-40",
+        "parabola-parabola-0.0-0.05-0.5-15",
     ],
 )
 def test_momentum_descent_matches_torch_sgd_with_momentum(name, fn, start, lr, momentum, steps):
@@ -216,6 +227,7 @@ def test_loss_falls_steadily_with_a_small_learning_rate_and_oscillates_with_a_la
         ([[3.0, 1.0], [1.0, 2.0]], 2 / (2.5 + 5**0.5 / 2)),
         ([[10.0]], 0.2),
     ],
+    ids=["[[1.0,0.0],[0.0,4.0]]-0.5", "[[3.0,1.0],[1.0,2.0]]-2/(2.5+5**0.5/2)", "[[10.0]]-0.2"],
 )
 def test_largest_stable_learning_rate_is_two_over_the_largest_eigenvalue(hessian, expected):
     hessian = torch.tensor(hessian, dtype=torch.float64)
@@ -244,4 +256,35 @@ def test_gradient_descent_converges_just_below_the_stable_rate_and_diverges_just
     )
     assert above > 1e3, (
         f"at 1.1 x the stable rate, gradient descent ends {above:.2e} from the minimum, expected it to diverge"
+    )
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        pytest.param("gradient_descent", id="gradient_descent"),
+        pytest.param("momentum_descent", id="momentum_descent"),
+    ],
+)
+def test_a_start_that_already_requires_grad_is_left_alone(function):
+    # A model's weights are nn.Parameters: they require grad before any descent starts.
+    start = torch.nn.Parameter(torch.tensor([0.5, -1.0], dtype=torch.float64))
+    fn = lambda p: (p**2).sum()  # noqa: E731
+    if function == "gradient_descent":
+        result = gradient_descent(fn, start, 0.25, 3)
+    else:
+        result = momentum_descent(fn, start, 0.25, 0.5, 3)
+    expected = sgd_reference(
+        fn, start.detach(), 0.25, 3, momentum=0.0 if function == "gradient_descent" else 0.5
+    )
+    label = f"{function}(sum(p**2), nn.Parameter([0.5, -1.0]), lr=0.25, steps=3)"
+    check_trajectory(result, expected, label)
+    assert start.grad is None, (
+        f"after {label} the caller's parameter has .grad={describe(start.grad)}: the gradients "
+        f"flowed into it. Descend from a detached copy (start.detach().clone().requires_grad_())."
+    )
+    assert_tensor(
+        start.detach(),
+        torch.tensor([0.5, -1.0], dtype=torch.float64),
+        call=f"the caller's start after {label}",
     )

@@ -188,8 +188,16 @@ def test_fit_gradient_descent_loss_history_falls_to_the_least_squares_loss():
         f"fit_gradient_descent(...)[2] is {describe(losses)}, expected a tensor of losses"
     )
     assert_equal(tuple(losses.shape), (STEPS,), call="fit_gradient_descent(...)[2].shape")
-    assert not any(t.requires_grad for t in result), (
-        "fit_gradient_descent returned tensors that require grad: detach them"
+    graphed = [
+        name
+        for name, t in zip(("weight", "bias", "losses"), result, strict=False)
+        if isinstance(t, torch.Tensor) and t.requires_grad
+    ]
+    assert not graphed, (
+        f"fit_gradient_descent returned tensors that still require grad: {', '.join(graphed)} "
+        f"(result[{', '.join(str(('weight', 'bias', 'losses').index(n)) for n in graphed)}]). "
+        f"Return detached copies (t.detach()); record each loss with loss.item() or "
+        f"loss.detach(), not the loss tensor itself"
     )
     assert bool((losses.diff() <= 1e-12).all()), (
         f"the loss went up during gradient descent: {losses.tolist()[:10]} ..."

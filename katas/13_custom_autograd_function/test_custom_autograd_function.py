@@ -4,7 +4,7 @@ from custom_autograd_function import Cube, FakeQuantize, Hypot, RoundSTE
 from torch.autograd import Function, gradcheck
 from torch.autograd.gradcheck import GradcheckError
 
-from kata_helpers import assert_tensor, call
+from kata_helpers import assert_elementwise, assert_tensor, call
 
 
 def random(*shape, dtype=torch.float64, seed=0, low=-2.0, high=2.0):
@@ -30,7 +30,9 @@ def assert_gradcheck(fn, inputs, name):
 
 
 @pytest.mark.parametrize(
-    ("shape", "dtype"), [((5,), torch.float32), ((2, 3), torch.float64), ((), torch.float64)]
+    ("shape", "dtype"),
+    [((5,), torch.float32), ((2, 3), torch.float64), ((), torch.float64)],
+    ids=["5-float32", "2x3-float64", "scalar-float64"],
 )
 def test_cube_forward_cubes_each_element(shape, dtype):
     assert issubclass(Cube, Function), "Cube must subclass torch.autograd.Function"
@@ -58,7 +60,7 @@ def test_cube_builds_a_graph_that_chains_with_other_operations():
     assert_tensor(grad, 24 * x**2 + 1, call="x.grad of (Cube.apply(2 * x) + x).sum()")
 
 
-@pytest.mark.parametrize("shape", [(7,), (1,), (2, 3, 2)])
+@pytest.mark.parametrize("shape", [(7,), (1,), (2, 3, 2)], ids=["7", "1", "2x3x2"])
 def test_hypot_forward_equals_torch_hypot(shape):
     x, y = random(*shape, seed=5), random(*shape, seed=6)
     assert_tensor(Hypot.apply(x, y), torch.hypot(x, y), call=call("Hypot.apply", x, y))
@@ -107,9 +109,10 @@ def test_round_ste_passes_the_gradient_straight_through():
 def test_fake_quantize_forward_equals_torch(scale, qmin, qmax):
     x = random(64, seed=16, low=-6, high=6, dtype=torch.float32)
     expected = torch.fake_quantize_per_tensor_affine(x, scale, 0, qmin, qmax)
-    assert_tensor(
+    assert_elementwise(
         FakeQuantize.apply(x, scale, qmin, qmax),
         expected,
+        inputs={"x": x, "x / scale": x / scale},
         call=call("FakeQuantize.apply", x, scale, qmin, qmax),
     )
 
@@ -124,9 +127,10 @@ def test_fake_quantize_gradient_passes_only_where_the_clamp_did_nothing(scale, q
         x,
         upstream=upstream,
     )
-    assert_tensor(
+    assert_elementwise(
         grad,
         expected,
+        inputs={"x": x, "x / scale": x / scale},
         call=f"x.grad after FakeQuantize.apply(x, {scale}, {qmin}, {qmax}).backward(upstream)",
     )
 

@@ -107,7 +107,9 @@ def test_removing_the_clamp_hooks_restores_plain_gradients():
         )
 
 
-@pytest.mark.parametrize("sizes", [(4, 8, 3), (2, 1), (6, 16, 16, 2)])
+@pytest.mark.parametrize(
+    "sizes", [(4, 8, 3), (2, 1), (6, 16, 16, 2)], ids=["4x8x3", "2x1", "6x16x16x2"]
+)
 def test_global_grad_norm_is_the_norm_of_all_gradients_together(sizes):
     model = model_with_gradients(seed=6, sizes=sizes)
     expected = torch.cat([p.grad.flatten() for p in model.parameters()]).norm()
@@ -254,3 +256,73 @@ def test_clip_by_global_norm_on_the_accelerator(device):
             call="a gradient after clip_by_global_norm_ on the accelerator",
             rtol=1e-4,
         )
+
+
+def test_global_grad_norm_without_any_gradient_is_zero():
+    parameters = [nn.Parameter(torch.ones(3)), nn.Parameter(torch.ones(2))]  # no .grad yet
+    result = global_grad_norm(parameters)
+    assert isinstance(result, torch.Tensor), (
+        f"global_grad_norm(parameters without .grad) returned {type(result).__name__}, "
+        f"expected a 0-dim tensor"
+    )
+    assert_tensor(
+        result,
+        torch.tensor(0.0),
+        call="global_grad_norm(parameters) when no parameter has a .grad (the norm of nothing)",
+    )
+
+
+def tiny_gradients(values):
+    parameter = nn.Parameter(torch.zeros(len(values)))
+    parameter.grad = torch.tensor(values)
+    return parameter
+
+
+@pytest.mark.parametrize(
+    ("values", "max_norm"),
+    [
+        pytest.param([3e-6, 4e-6], 1e-6, id="norm-5e-6-above-max-1e-6"),
+        pytest.param([3e-6, 4e-6], 5e-6, id="norm-equal-to-max-5e-6"),
+        pytest.param([3e-6, 4e-6], 6e-6, id="norm-5e-6-just-below-max-6e-6"),
+    ],
+)
+def test_clipping_tiny_gradients_equals_clip_grad_norm(values, max_norm):
+    # With norms near the epsilon, where it goes shows: max_norm / (total_norm + 1e-6), and
+    # that factor is used whenever it is below 1 (clip_grad_norm_ clamps it at 1).
+    parameter, reference = tiny_gradients(values), tiny_gradients(values)
+    expected_norm = nn.utils.clip_grad_norm_([reference], max_norm)
+    norm = clip_by_global_norm_([parameter], max_norm)
+    label = f"clip_by_global_norm_([p], {max_norm}) with p.grad = {values}"
+    assert_tensor(torch.as_tensor(norm).float(), expected_norm, call=f"{label} (its return value)")
+    assert_tensor(
+        parameter.grad,
+        reference.grad,
+        call=f"p.grad after {label}; clip_grad_norm_ multiplies by "
+        f"min(1, max_norm / (total_norm + 1e-6))",
+        rtol=1e-5,
+        atol=0,
+    )
+
+
+def test_gradient_health_thresholds_are_strict():
+    # A norm equal to a threshold is neither below nor above it: "ok".
+    parameters = {name: nn.Parameter(torch.zeros(2)) for name in ["at_low", "at_high", "between"]}
+    parameters["at_low"].grad = torch.tensor([0.0, 0.25])  # norm exactly 0.25
+    parameters["at_high"].grad = torch.tensor([3.0, 4.0])  # norm exactly 5
+    parameters["between"].grad = torch.tensor([0.0, 1.0])
+    expected = {"at_low": "ok", "at_high": "ok", "between": "ok"}
+    assert_equal(
+        gradient_health(parameters.items(), vanishing_below=0.25, exploding_above=5.0),
+        expected,
+        call="gradient_health(parameters.items(), vanishing_below=0.25, exploding_above=5.0) for "
+        "norms 0.25, 5 and 1 (a norm equal to a threshold is neither below nor above it)",
+    )
+    parameters["at_low"].grad = torch.tensor([0.0, 0.24])
+    parameters["at_high"].grad = torch.tensor([3.0, 4.1])
+    expected = {"at_low": "vanishing", "at_high": "exploding", "between": "ok"}
+    assert_equal(
+        gradient_health(parameters.items(), vanishing_below=0.25, exploding_above=5.0),
+        expected,
+        call="gradient_health(parameters.items(), vanishing_below=0.25, exploding_above=5.0) for "
+        "norms 0.24, 5.06 and 1",
+    )

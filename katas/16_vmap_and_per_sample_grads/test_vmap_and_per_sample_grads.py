@@ -136,3 +136,27 @@ def test_per_sample_grads_vmap_on_the_accelerator(device):
         {k: v.to(device) for k, v in expected.items()},
         "per_sample_grads_vmap on the accelerator",
     )
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        pytest.param(per_sample_grads_loop, id="loop"),
+        pytest.param(per_sample_grads_vmap, id="vmap"),
+    ],
+)
+def test_per_sample_grads_are_plain_numbers_and_leave_no_grad_behind(function):
+    model, x, y = batch(mlp, 4, seed=9)
+    result = function(model, x, y)
+    what = f"{function.__name__}(model, x, y)"
+    graphed = [name for name, g in result.items() if g.requires_grad]
+    assert not graphed, (
+        f"{what} returned gradients that still require grad (part of a graph back to the "
+        f"model's parameters): {graphed}. Differentiate with respect to detached parameters "
+        f"(p.detach()), or with torch.autograd.grad without create_graph"
+    )
+    written = [name for name, p in model.named_parameters() if p.grad is not None]
+    assert not written, (
+        f"{what} left .grad on the model's parameters {written}: compute the gradients without "
+        f"writing them into the model (torch.autograd.grad, or torch.func.grad)"
+    )

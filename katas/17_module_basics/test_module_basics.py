@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from module_basics import TinyMLP, count_parameters, freeze, save_and_reload
 from torch import nn
 
-from kata_helpers import assert_equal, assert_tensor, call, describe
+from kata_helpers import assert_equal, assert_tensor, call, case_id, describe
 
 SIZES = [[4, 8, 3], [5, 2], [3, 6, 6, 1]]
 
@@ -21,7 +21,7 @@ def expected_names(sizes):
     return [*names, "scale"]
 
 
-@pytest.mark.parametrize("sizes", SIZES)
+@pytest.mark.parametrize("sizes", SIZES, ids=[case_id(s) for s in SIZES])
 def test_tiny_mlp_registers_every_parameter(sizes):
     model = TinyMLP(sizes)
     shapes = {name: tuple(p.shape) for name, p in model.named_parameters()}
@@ -61,7 +61,7 @@ def test_num_batches_is_a_buffer_not_a_parameter():
     )
 
 
-@pytest.mark.parametrize("sizes", SIZES)
+@pytest.mark.parametrize("sizes", SIZES, ids=[case_id(s) for s in SIZES])
 @pytest.mark.parametrize("batch_size", [1, 5])
 def test_forward_is_relu_between_layers_then_scale(sizes, batch_size):
     torch.manual_seed(1)
@@ -115,6 +115,7 @@ def test_to_float64_converts_every_parameter():
         ([5, 2], 5 * 2 + 2 + 2),
         ([3, 6, 6, 1], 24 + 42 + 7 + 1),
     ],
+    ids=["[4,8,3]-4*8+8+8*3+3+3", "[5,2]-5*2+2+2", "[3,6,6,1]-24+42+7+1"],
 )
 def test_count_parameters_counts_every_value_but_no_buffers(sizes, expected):
     assert_equal(
@@ -172,7 +173,7 @@ def test_freeze_matches_the_prefix_only_at_the_start_of_the_name():
     )
 
 
-@pytest.mark.parametrize("sizes", SIZES)
+@pytest.mark.parametrize("sizes", SIZES, ids=[case_id(s) for s in SIZES])
 def test_save_and_reload_gives_the_same_model(sizes, tmp_path):
     torch.manual_seed(3)
     model = TinyMLP(sizes)

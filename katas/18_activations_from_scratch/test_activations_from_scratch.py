@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 from activations_from_scratch import gelu, log_softmax, relu, silu, softmax
 
-from kata_helpers import assert_tensor, call
+from kata_helpers import assert_tensor, call, case_id
 
 
 def random(*shape, seed=0, scale=3.0, dtype=torch.float32):
@@ -22,8 +22,8 @@ def gradient_of(fn, x):
     return x.grad
 
 
-@pytest.mark.parametrize("shape", SHAPES)
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("shape", SHAPES, ids=[case_id(s) for s in SHAPES])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_relu_equals_torch(shape, dtype):
     x = random(*shape, seed=1, dtype=dtype)
     assert_tensor(relu(x), F.relu(x), call=call("relu", x))
@@ -40,7 +40,7 @@ def test_relu_on_extremes_and_its_gradient():
 
 
 @pytest.mark.parametrize("approximate", ["none", "tanh"])
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_gelu_equals_torch(approximate, dtype):
     x = random(4, 6, seed=2, dtype=dtype)
     expected = F.gelu(x, approximate=approximate)
@@ -72,7 +72,7 @@ def test_gelu_default_is_the_exact_erf_form():
     assert_tensor(gelu(x), F.gelu(x), call=call("gelu", x))
 
 
-@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("shape", SHAPES, ids=[case_id(s) for s in SHAPES])
 def test_silu_equals_torch(shape):
     x = random(*shape, seed=3)
     assert_tensor(silu(x), F.silu(x), call=call("silu", x), rtol=1e-5)
@@ -91,6 +91,7 @@ def test_silu_is_stable_on_extremes_gradient_included():
 @pytest.mark.parametrize(
     ("shape", "dim"),
     [((7,), -1), ((3, 5), 1), ((3, 5), 0), ((2, 3, 4), 1), ((2, 3, 4), -1), ((1, 1), -1)],
+    ids=["7--1", "3x5-1", "3x5-0", "2x3x4-1", "2x3x4--1", "1x1--1"],
 )
 def test_softmax_equals_torch_along_any_dim(shape, dim):
     x = random(*shape, seed=4)
@@ -107,7 +108,7 @@ def test_softmax_survives_huge_logits():
     assert_tensor(result.sum(-1), torch.ones(3), call="softmax(x, dim=-1).sum(-1)")
 
 
-@pytest.mark.parametrize("dtype", [torch.float16, torch.float64])
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float64], ids=["float16", "float64"])
 def test_softmax_keeps_the_dtype(dtype):
     x = random(2, 8, seed=5, dtype=torch.float32).to(dtype)
     expected = torch.softmax(x.float(), dim=-1).to(dtype)
@@ -125,7 +126,11 @@ def test_softmax_gradient_equals_torch():
     )
 
 
-@pytest.mark.parametrize(("shape", "dim"), [((7,), -1), ((3, 5), 1), ((3, 5), 0), ((2, 3, 4), 1)])
+@pytest.mark.parametrize(
+    ("shape", "dim"),
+    [((7,), -1), ((3, 5), 1), ((3, 5), 0), ((2, 3, 4), 1)],
+    ids=["7--1", "3x5-1", "3x5-0", "2x3x4-1"],
+)
 def test_log_softmax_equals_torch(shape, dim):
     x = random(*shape, seed=7)
     assert_tensor(

@@ -20,7 +20,7 @@ def classes(n, num_classes, seed=1):
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-@pytest.mark.parametrize("shape", [(1,), (5, 3), (2, 3, 4)])
+@pytest.mark.parametrize("shape", [(1,), (5, 3), (2, 3, 4)], ids=["1", "5x3", "2x3x4"])
 def test_mse_loss_equals_torch_for_every_reduction(shape, reduction):
     prediction, target = data(*shape, seed=0), data(*shape, seed=1)
     expected = F.mse_loss(prediction, target, reduction=reduction)
@@ -43,7 +43,7 @@ def test_mse_loss_is_zero_for_a_perfect_prediction_and_has_the_right_gradient():
 # Task 2: BCE with logits
 
 
-@pytest.mark.parametrize("shape", [(1,), (8,), (4, 5)])
+@pytest.mark.parametrize("shape", [(1,), (8,), (4, 5)], ids=["1", "8", "4x5"])
 def test_bce_with_logits_equals_torch(shape):
     logits = data(*shape, seed=4, scale=3.0)
     generator = torch.Generator().manual_seed(5)

@@ -42,6 +42,7 @@ def assert_in_place(result, weight, name):
         ((6, 2, 5), (10, 30)),  # Conv1d(2, 6, 5)
         ((4, 2, 3, 1, 2), (12, 24)),  # Conv3d(2, 4, (3, 1, 2))
     ],
+    ids=["3x5-5x3", "1x1-1x1", "8x4x3x3-36x72", "6x2x5-10x30", "4x2x3x1x2-12x24"],
 )
 def test_fan_in_and_fan_out_count_the_receptive_field(shape, expected):
     weight = torch.empty(shape)
@@ -82,6 +83,7 @@ def test_gain_rejects_an_unknown_nonlinearity():
 @pytest.mark.parametrize(
     ("shape", "gain_", "fans"),
     [((64, 1024), 1.0, 1024 + 64), ((32, 16, 3, 3), 1.0, (16 + 32) * 9), ((200, 300), 2.0, 500)],
+    ids=["64x1024-1.0-1024+64", "32x16x3x3-1.0-(16+32)*9", "200x300-2.0-500"],
 )
 def test_xavier_uniform_has_the_glorot_bound_and_variance(shape, gain_, fans):
     weight = torch.empty(shape)
@@ -235,3 +237,27 @@ def test_initialisers_fill_weights_on_the_accelerator(device):
     weight = torch.empty(128, 512, device=device)
     xavier_uniform_(weight)
     assert_std(weight, math.sqrt(2 / 640), "xavier_uniform_ on the accelerator")
+
+
+def test_init_relu_network_leaves_other_layers_with_2d_weights_alone():
+    # Conv1d and Embedding weights have 2 dimensions or more too, but they are not nn.Linear.
+    model = nn.Sequential(
+        nn.Embedding(10, 6), nn.Conv1d(6, 6, 1), nn.Flatten(), nn.Linear(6, 3), nn.ReLU()
+    )
+    others = {
+        name: {k: v.detach().clone() for k, v in model.get_submodule(name).named_parameters()}
+        for name in ("0", "1")
+    }
+    init_relu_network_(model, generator=torch.Generator().manual_seed(3))
+    for name, before in others.items():
+        module = model.get_submodule(name)
+        for key, value in before.items():
+            assert_tensor(
+                getattr(module, key).detach(),
+                value,
+                call=f"init_relu_network_(model): the {type(module).__name__}'s {key} "
+                f"(only nn.Linear layers are re-initialised; test with isinstance(m, nn.Linear))",
+            )
+    assert_tensor(
+        model[3].bias.detach(), torch.zeros(3), call="init_relu_network_: the Linear's bias"
+    )

@@ -33,13 +33,16 @@ def train_side_by_side(
     reference = copy.deepcopy(model)
     mine, theirs = make_mine(model.parameters()), make_torch(reference.parameters())
     for step, (x, y) in enumerate(batches(steps, dtype, device), start=1):
+        before = [p.detach().clone() for p in model.parameters()]
         for net, optimizer in [(model, mine), (reference, theirs)]:
             optimizer.zero_grad()
             nn.functional.mse_loss(net(x), y).backward()
             optimizer.step()
-        for (name, actual), expected in zip(
-            model.named_parameters(), reference.parameters(), strict=True
+        for (name, actual), expected, old in zip(
+            model.named_parameters(), reference.parameters(), before, strict=True
         ):
+            if not torch.equal(expected.detach(), old):
+                assert_changed_in_place(actual, old, f"after step {step}, parameter {name!r}")
             assert_tensor(
                 actual,
                 expected,
@@ -48,6 +51,17 @@ def train_side_by_side(
                 atol=atol,
             )
     return model
+
+
+def assert_changed_in_place(actual, before, label):
+    """A parameter that did not move at all was most likely rebound, not updated."""
+    __tracebackhide__ = True
+    if torch.equal(actual.detach(), before):
+        raise AssertionError(
+            f"{label} did not change at all: step() must update each parameter in place "
+            f"(p.sub_(lr * g), or p -= lr * g, under torch.no_grad()). `p = p - lr * g` only "
+            f"binds the loop's name p to a new tensor and leaves the parameter as it was"
+        )
 
 
 # Task 1: zero_grad
@@ -142,12 +156,18 @@ def test_adam_equals_torch_optim_adam_step_by_step(options):
 
 
 def test_adam_first_step_moves_every_weight_by_about_lr():
-    # With bias correction, m_hat = g and v_hat = g * g on step 1: the step is lr * sign(g).
+    # With bias correction, m_hat = g and v_hat = g * g on step 1: the step is
+    # lr * g / (|g| + eps), which is lr * sign(g) up to eps (not exactly, for a small |g|).
     param = torch.zeros(5, dtype=torch.float64, requires_grad=True)
-    param.grad = torch.tensor([1e-4, -3.0, 50.0, -0.02, 7.0], dtype=torch.float64)
-    Adam([param], lr=0.1).step()
-    expected = torch.tensor([-0.1, 0.1, -0.1, 0.1, -0.1], dtype=torch.float64)
-    assert_tensor(param.detach(), expected, call="Adam([p], lr=0.1).step() from p = 0", rtol=1e-3)
+    grad = torch.tensor([1e-4, -3.0, 50.0, -0.02, 7.0], dtype=torch.float64)
+    param.grad = grad.clone()
+    Adam([param], lr=0.1, eps=1e-6).step()
+    expected = -0.1 * grad / (grad.abs() + 1e-6)
+    assert_tensor(
+        param.detach(),
+        expected,
+        call="Adam([p], lr=0.1, eps=1e-6).step() from p = 0 (expected -lr * g / (|g| + eps))",
+    )
 
 
 def test_adam_counts_steps_per_parameter():
@@ -203,3 +223,30 @@ def test_optimizers_update_parameters_on_the_accelerator(device):
         rtol=1e-4,
         atol=1e-5,
     )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda p: SGD(p, lr=0.1, momentum=0.9), id="SGD-momentum"),
+        pytest.param(lambda p: SGD(p, lr=0.1, momentum=0.9, nesterov=True), id="SGD-nesterov"),
+        pytest.param(lambda p: Adam(p, lr=0.1), id="Adam"),
+    ],
+)
+def test_step_leaves_the_gradients_it_was_given_alone(make):
+    # The caller may still hold a gradient (to log it, or to accumulate into it): the optimizer's
+    # state must be its own copy, never the .grad tensor itself.
+    param = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64, requires_grad=True)
+    optimizer = make([param])
+    held = []
+    for step, values in enumerate([[0.2, 0.4, -0.1], [0.3, -0.1, 0.2], [0.1, 0.1, 0.1]], 1):
+        param.grad = torch.tensor(values, dtype=torch.float64)
+        held.append((step, param.grad, param.grad.clone()))
+        optimizer.step()
+        for when, grad, copy_ in held:
+            assert_tensor(
+                grad,
+                copy_,
+                call=f"the gradient of step {when}, held by the caller, after step() number "
+                f"{step} (the momentum buffer must be a copy: buf = g.clone(), not buf = g)",
+            )

@@ -18,6 +18,7 @@ def data(*shape, seed=0, scale=1.0, shift=0.0, dtype=torch.float32):
 @pytest.mark.parametrize(
     ("shape", "normalized_shape"),
     [((4, 10), (10,)), ((1, 7), (7,)), ((2, 3, 8), (8,)), ((2, 3, 4, 5), (4, 5))],
+    ids=["4x10-10", "1x7-7", "2x3x8-8", "2x3x4x5-4x5"],
 )
 @pytest.mark.parametrize("affine", [False, True])
 def test_layer_norm_equals_torch(shape, normalized_shape, affine):

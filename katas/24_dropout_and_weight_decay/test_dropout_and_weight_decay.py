@@ -82,7 +82,7 @@ def test_dropout_is_reproducible_with_a_generator_and_keeps_the_dtype():
     )
 
 
-@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16], ids=["float16", "bfloat16"])
 def test_dropout_keeps_a_half_precision_dtype(dtype):
     x = torch.ones(10, 20, dtype=dtype)
     out = dropout(x, 0.5, training=True, generator=torch.Generator().manual_seed(9))

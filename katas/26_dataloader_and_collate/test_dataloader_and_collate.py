@@ -35,7 +35,9 @@ def expected_padding(sequences):
 
 
 @pytest.mark.parametrize(
-    ("lengths", "features"), [([3, 5, 1], None), ([4, 2], 3), ([6], None), ([2, 2, 2], 2)]
+    ("lengths", "features"),
+    [([3, 5, 1], None), ([4, 2], 3), ([6], None), ([2, 2, 2], 2)],
+    ids=["[3,5,1]-None", "[4,2]-3", "[6]-None", "[2,2,2]-2"],
 )
 def test_pad_collate_pads_to_the_longest_in_the_batch(lengths, features):
     batch = make_sequences(lengths, features)
@@ -44,7 +46,9 @@ def test_pad_collate_pads_to_the_longest_in_the_batch(lengths, features):
     assert_tensor(padded, expected, call=call("pad_collate", f"batch of lengths {lengths}")[:-1])
 
 
-@pytest.mark.parametrize("lengths", [[3, 5, 1], [7], [2, 9, 4, 4]])
+@pytest.mark.parametrize(
+    "lengths", [[3, 5, 1], [7], [2, 9, 4, 4]], ids=["[3,5,1]", "[7]", "[2,9,4,4]"]
+)
 def test_pad_collate_returns_the_true_lengths(lengths):
     _, got, _ = pad_collate(make_sequences(lengths))
     assert_tensor(got, torch.tensor(lengths), call=f"pad_collate(batch of lengths {lengths})[1]")
@@ -165,6 +169,18 @@ def test_balanced_sampler_balances_a_dataloader():
     assert 0.42 < share < 0.58, f"class 1 made up {share:.1%} of the loader's labels, not ~50%"
 
 
+def test_balanced_sampler_balances_three_classes():
+    # 60, 30 and 10 samples: every class must come out about a third of the time.
+    labels = torch.tensor([0] * 60 + [1] * 30 + [2] * 10)
+    indices = torch.tensor(list(balanced_sampler(labels, 3000, seed=7)))
+    shares = torch.bincount(labels[indices], minlength=3).double() / len(indices)
+    assert bool(((shares - 1 / 3).abs() < 0.05).all()), (
+        f"with 60, 30 and 10 samples of classes 0, 1 and 2, the draws were "
+        f"{[f'{s:.1%}' for s in shares.tolist()]} of each class, expected about 33% each: "
+        f"weight each sample by 1 / (its class's count) (1 - frequency balances two classes only)"
+    )
+
+
 # Task 4 -----------------------------------------------------------------------------------
 
 
@@ -224,3 +240,18 @@ def test_augmented_loader_works_without_workers():
     indices, noise = epoch(augmented_loader(NoisyDataset(), batch_size=4, seed=0, num_workers=0))
     assert sorted(indices.tolist()) == list(range(8)), "an epoch must read every index once"
     assert noise.shape == (8, 3), f"noise batches have shape {tuple(noise.shape)}, not (8, 3)"
+
+
+def test_augmented_loader_shuffles_with_its_seed():
+    def order(seed):
+        loader = augmented_loader(NoisyDataset(16), batch_size=4, seed=seed, num_workers=0)
+        return epoch(loader)[0].tolist()
+
+    first, other = order(5), order(6)
+    assert sorted(first) == list(range(16)), "an epoch must read every index once"
+    assert first != list(range(16)) or other != list(range(16)), (
+        f"augmented_loader read the indices in order ({first}): it must shuffle (shuffle=True)"
+    )
+    assert first != other, (
+        f"seeds 5 and 6 gave the same order {first}: shuffle with a generator seeded from `seed`"
+    )

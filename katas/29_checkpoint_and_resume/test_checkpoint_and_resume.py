@@ -127,6 +127,13 @@ def test_training_creates_a_checkpoint_and_runs_every_epoch(tmp_path):
     assert epoch == 3, (
         f"the last checkpoint of a 3-epoch run says epoch {epoch}, expected 3 (epochs count from 1)"
     )
+    # StepLR(step_size=2, gamma=0.5) from lr 0.02: one scheduler.step() per epoch halves it once
+    # in 3 epochs
+    assert scheduler.get_last_lr() == pytest.approx([0.01]), (
+        f"after train(..., epochs=3) the scheduler gives lr {scheduler.get_last_lr()}, expected "
+        f"[0.01] (StepLR(step_size=2, gamma=0.5) from 0.02, stepped once per epoch): call "
+        f"scheduler.step() after every epoch's training"
+    )
 
 
 def test_stop_after_interrupts_the_run(tmp_path):
@@ -142,6 +149,16 @@ def test_resumed_training_equals_uninterrupted_training(tmp_path, interrupt_afte
 
     first = build()
     before = train(*first, 5, tmp_path / "resumed.pt", stop_after=interrupt_after)
+    assert (tmp_path / "resumed.pt").exists(), (
+        f"train(..., epochs=5, stop_after={interrupt_after}) returned without saving a "
+        f"checkpoint at checkpoint_path: save one after every epoch, before stopping"
+    )
+    saved = load_checkpoint(tmp_path / "resumed.pt", *build(model_seed=9)[:3], build()[4])
+    assert saved == interrupt_after, (
+        f"train(..., epochs=5, stop_after={interrupt_after}) stopped with a checkpoint that "
+        f"says epoch {saved}, expected {interrupt_after}: save each epoch's number (from 1) "
+        f"after that epoch, and stop once epoch stop_after is saved"
+    )
     torch.manual_seed(999)  # a new process: the global RNG is somewhere else
     second = build(model_seed=5, shuffle_seed=6)  # rebuilt from scratch, then resumed
     after = train(*second, 5, tmp_path / "resumed.pt")

@@ -38,6 +38,21 @@ def what(values, patience, **options):
         ([0.5, 0.4, 0.3, 0.2], 2, {"mode": "max"}, 2),
         ([1.0, 0.95, 0.92, 0.85, 0.84], 2, {"min_delta": 0.1}, 2),
         ([1.0, 0.85, 0.80, 0.70, 0.65], 2, {"min_delta": 0.1}, None),
+        ([0.5, 0.55, 0.58, 0.7], 2, {"mode": "max", "min_delta": 0.1}, 2),
+        ([0.5, 0.65, 0.8, 0.95], 1, {"mode": "max", "min_delta": 0.1}, None),
+    ],
+    ids=[
+        "[5.0,4.0,3.0,3.5,3.2,2.9]-2-defaults-4",
+        "[5.0,4.0,3.0,3.5,3.2,2.9]-3-defaults-None",
+        "[1.0,2.0]-1-defaults-1",
+        "[1.0,1.0,1.0]-2-defaults-2",
+        "[3.0,4.0,2.0,5.0,1.0,6.0,0.5,7.0]-2-defaults-None",
+        "[0.5,0.6,0.55,0.7,0.69,0.68]-2-mode=max-5",
+        "[0.5,0.4,0.3,0.2]-2-mode=max-2",
+        "[1.0,0.95,0.92,0.85,0.84]-2-min_delta=0.1-2",
+        "[1.0,0.85,0.8,0.7,0.65]-2-min_delta=0.1-None",
+        "[0.5,0.55,0.58,0.7]-2-mode=max,min_delta=0.1-2",
+        "[0.5,0.65,0.8,0.95]-1-mode=max,min_delta=0.1-None",
     ],
 )
 def test_early_stopping_stops_after_patience_epochs_in_a_row_without_improvement(
@@ -58,6 +73,14 @@ def test_early_stopping_stops_after_patience_epochs_in_a_row_without_improvement
         ([2.0, 2.0, 2.0], {}, 2.0, 0),
         ([0.1, 0.3, 0.2, 0.3], {"mode": "max"}, 0.3, 1),
         ([1.0, 0.95, 0.85, 0.8], {"min_delta": 0.1}, 0.85, 2),
+        ([0.5, 0.55, 0.65, 0.7], {"mode": "max", "min_delta": 0.1}, 0.65, 2),
+    ],
+    ids=[
+        "[5.0,4.0,4.5,3.0,3.5]-defaults-3.0-3",
+        "[2.0,2.0,2.0]-defaults-2.0-0",
+        "[0.1,0.3,0.2,0.3]-mode=max-0.3-1",
+        "[1.0,0.95,0.85,0.8]-min_delta=0.1-0.85-2",
+        "[0.5,0.55,0.65,0.7]-mode=max,min_delta=0.1-0.65-2",
     ],
 )
 def test_early_stopping_remembers_the_best_value_and_its_epoch(values, options, best, best_epoch):
@@ -285,4 +308,38 @@ def test_fit_records_the_loss_of_each_step_then_the_validation_loss_after_it():
     assert history["val_loss"] == pytest.approx(expected_val, rel=1e-5), (
         f"{call} recorded val_loss {history['val_loss']}, expected {expected_val}: the "
         f"validation loss of the weights AFTER that epoch's optimizer.step()"
+    )
+
+
+class Recorder(nn.Module):
+    """A linear model with dropout that records, at every forward, whether it was in training
+    mode and whether autograd was recording."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(3, 1)
+        self.dropout = nn.Dropout(0.2)
+        self.calls = []
+
+    def forward(self, x):
+        self.calls.append((self.training, torch.is_grad_enabled()))
+        return self.linear(self.dropout(x))
+
+
+def test_fit_trains_in_train_mode_and_validates_in_eval_mode_without_autograd_every_epoch():
+    gen = torch.Generator().manual_seed(4)
+    x, val_x = torch.randn(16, 3, generator=gen), torch.randn(8, 3, generator=gen)
+    y, val_y = x.sum(1, keepdim=True), val_x.sum(1, keepdim=True)
+    torch.manual_seed(5)
+    model = Recorder()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+    history = fit_with_early_stopping(model, optimizer, F.mse_loss, (x, y), (val_x, val_y), 3, 5)
+    epochs = len(history["val_loss"])
+    # the restoring of the best weights may not call the model: only the loop's forwards count
+    calls = model.calls[: 2 * epochs]
+    expected = [(True, True), (False, False)] * epochs
+    assert calls == expected, (
+        f"fit_with_early_stopping's forwards ran as (training, grad enabled) = {calls}, expected "
+        f"{expected}: every epoch, model.train() before the training step (validation left the "
+        f"model in eval mode), then model.eval() and torch.no_grad() for the validation loss"
     )

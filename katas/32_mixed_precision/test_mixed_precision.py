@@ -29,7 +29,7 @@ def assert_float32_parameters(model, what):
         )
 
 
-@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16])
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=["bfloat16", "float16"])
 @pytest.mark.parametrize("batch", [1, 8])
 def test_autocast_forward_computes_in_the_low_precision_dtype(dtype, batch):
     model = make_model()

@@ -32,7 +32,9 @@ def channels_first_by_loop(image_hwc: torch.Tensor) -> torch.Tensor:
     return out
 
 
-@pytest.mark.parametrize("shape", [(4, 6, 3), (1, 1, 3), (5, 2, 1), (3, 7, 4)])
+@pytest.mark.parametrize(
+    "shape", [(4, 6, 3), (1, 1, 3), (5, 2, 1), (3, 7, 4)], ids=["4x6x3", "1x1x3", "5x2x1", "3x7x4"]
+)
 def test_to_float_chw_moves_channels_first_and_scales_to_one(shape):
     image = random_image(shape)
     assert_tensor(
@@ -40,7 +42,9 @@ def test_to_float_chw_moves_channels_first_and_scales_to_one(shape):
     )
 
 
-@pytest.mark.parametrize("shape", [(4, 6, 3), (1, 1, 3), (8, 3, 1)])
+@pytest.mark.parametrize(
+    "shape", [(4, 6, 3), (1, 1, 3), (8, 3, 1)], ids=["4x6x3", "1x1x3", "8x3x1"]
+)
 def test_to_uint8_hwc_inverts_to_float_chw_exactly(shape):
     image = random_image(shape, seed=1)
     assert_tensor(
@@ -66,7 +70,7 @@ def test_normalize_equals_torchvision_normalize(shape):
     assert_tensor(normalize(image, mean, std), expected, call=call("normalize", image, mean, std))
 
 
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_denormalize_inverts_normalize(dtype):
     gen = torch.Generator().manual_seed(3)
     image = torch.rand(2, 3, 5, 4, generator=gen, dtype=dtype)
@@ -131,7 +135,9 @@ def test_training_pipeline_flips_about_half_the_time():
     )
 
 
-@pytest.mark.parametrize(("shape", "size"), [((3, 40, 60), 32), ((3, 50, 30), 16)])
+@pytest.mark.parametrize(
+    ("shape", "size"), [((3, 40, 60), 32), ((3, 50, 30), 16)], ids=["3x40x60-32", "3x50x30-16"]
+)
 def test_evaluation_pipeline_resizes_crops_the_centre_and_normalizes(shape, size):
     image = random_image(shape, seed=6)
     expected = TF.center_crop(TF.resize(image, size, antialias=True), size)

@@ -184,6 +184,15 @@ def measured_receptive_field(layers) -> int:
         [(3, 1, 1), (3, 1, 2), (3, 1, 4)],
         [(5, 3, 2), (2, 2, 1), (3, 1, 3)],
     ],
+    ids=[
+        "[(3,1,1)]",
+        "[(3,1,1),(3,1,1)]",
+        "[(2,2,1),(3,1,1)]",
+        "[(3,2,1),(3,2,1),(3,2,1)]",
+        "[(7,2,1),(3,2,1),(3,1,1),(3,1,1)]",
+        "[(3,1,1),(3,1,2),(3,1,4)]",
+        "[(5,3,2),(2,2,1),(3,1,3)]",
+    ],
 )
 def test_receptive_field_matches_what_reaches_one_output_unit(layers):
     expected = measured_receptive_field(layers)

@@ -6,7 +6,7 @@ from conv2d_from_scratch import Conv2dFromScratch, conv2d_grouped, conv2d_unfold
 from torch import nn
 from torch.nn import functional as F
 
-from kata_helpers import assert_tensor, call
+from kata_helpers import assert_tensor, call, case_id
 
 
 def make_inputs(n, c_in, c_out, h, w, kernel, groups=1, seed=0):
@@ -33,7 +33,9 @@ UNFOLD_CASES = [
 
 @pytest.mark.parametrize("with_bias", [True, False], ids=["bias", "no_bias"])
 @pytest.mark.parametrize(
-    ("n", "c_in", "c_out", "h", "w", "kernel", "stride", "padding", "dilation"), UNFOLD_CASES
+    ("n", "c_in", "c_out", "h", "w", "kernel", "stride", "padding", "dilation"),
+    UNFOLD_CASES,
+    ids=[case_id(c) for c in UNFOLD_CASES],
 )
 def test_conv2d_unfold_equals_f_conv2d(
     n, c_in, c_out, h, w, kernel, stride, padding, dilation, with_bias
@@ -70,7 +72,9 @@ GROUP_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("n", "c_in", "c_out", "h", "w", "kernel", "stride", "padding", "groups"), GROUP_CASES
+    ("n", "c_in", "c_out", "h", "w", "kernel", "stride", "padding", "groups"),
+    GROUP_CASES,
+    ids=[case_id(c) for c in GROUP_CASES],
 )
 def test_conv2d_grouped_equals_f_conv2d_with_groups(
     n, c_in, c_out, h, w, kernel, stride, padding, groups
@@ -112,6 +116,12 @@ def test_conv2d_grouped_gradients_equal_those_of_f_conv2d():
         ((4, 8, (3, 5)), {"stride": 2, "padding": (1, 2)}),
         ((4, 4, 3), {"groups": 4, "padding": 1}),
         ((6, 4, 1), {"groups": 2, "bias": False}),
+    ],
+    ids=[
+        "3x6x3-defaults",
+        "(4,8,(3,5))-stride=2,padding=1x2",
+        "4x4x3-groups=4,padding=1",
+        "6x4x1-groups=2,bias=False",
     ],
 )
 def test_conv2d_from_scratch_is_a_drop_in_for_nn_conv2d(args, kwargs):

@@ -247,3 +247,29 @@ def test_training_and_prediction_run_on_the_accelerator(device):
     assert predicted.device.type == device.type, (
         f"predict(...) returned a tensor on {predicted.device}, expected {device}"
     )
+
+
+class GradRecorder(nn.Module):
+    """A linear classifier that records whether autograd was recording at each call."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(4, 3)
+        self.grad_enabled = []
+
+    def forward(self, x):
+        self.grad_enabled.append(torch.is_grad_enabled())
+        return self.linear(x.flatten(1))
+
+
+def test_predict_builds_no_graph():
+    model = GradRecorder()
+    images = torch.randn(5, 1, 2, 2, generator=torch.Generator().manual_seed(6))
+    predict(model, images)
+    assert model.grad_enabled, "predict(model, images) never called the model"
+    assert not any(model.grad_enabled), (
+        "predict(model, images) ran the model with autograd recording: wrap the forward pass in "
+        "torch.no_grad() (or torch.inference_mode()); a prediction needs no graph, and building "
+        "one costs memory and time"
+    )
+    assert torch.is_grad_enabled(), "predict(...) left autograd switched off after it returned"

@@ -67,7 +67,9 @@ def test_find_classes_of_one_class(tmp_path):
     assert_equal(find_classes(tmp_path), (["only"], {"only": 0}), call=call("find_classes", "root"))
 
 
-@pytest.mark.parametrize(("colour", "size"), [((255, 0, 128), 8), ((10, 20, 30), 5)])
+@pytest.mark.parametrize(
+    ("colour", "size"), [((255, 0, 128), 8), ((10, 20, 30), 5)], ids=["255x0x128-8", "10x20x30-5"]
+)
 def test_transform_scales_to_0_1_and_normalises(colour, size):
     image = Image.new("RGB", (20, 13), colour)
     mean, std = [0.5, 0.4, 0.3], [0.2, 0.25, 0.5]
@@ -196,7 +198,8 @@ def test_channel_mean_std_over_uneven_batches(root):
     dataset = load_image_folder(root, plain_pipeline(6))
     everything = torch.stack([dataset[i][0] for i in range(len(dataset))])  # (10, 3, 6, 6)
     expected_mean = everything.mean(dim=(0, 2, 3))
-    expected_std = everything.transpose(0, 1).flatten(1).std(dim=1)
+    # the population std (correction=0): every pixel counts once, divided by their count
+    expected_std = everything.transpose(0, 1).flatten(1).std(dim=1, correction=0)
     mean, std = channel_mean_std(make_loader(dataset, batch_size=3, shuffle=False))
     assert_tensor(
         mean,
@@ -205,7 +208,12 @@ def test_channel_mean_std_over_uneven_batches(root):
         atol=1e-4,
     )
     assert_tensor(
-        std, expected_std, call="channel_mean_std(loader with batches of 3, 3, 3, 1)[1]", atol=1e-3
+        std,
+        expected_std,
+        call="channel_mean_std(loader with batches of 3, 3, 3, 1)[1] (the population std: "
+        "divide by the number of pixels N, not N - 1)",
+        rtol=1e-4,
+        atol=1e-5,
     )
 
 
@@ -221,7 +229,7 @@ def test_normalising_with_the_measured_statistics_centres_the_data(root):
         atol=1e-3,
     )
     assert_tensor(
-        everything.transpose(0, 1).flatten(1).std(dim=1),
+        everything.transpose(0, 1).flatten(1).std(dim=1, correction=0),
         torch.ones(3),
         call="the std of each channel after normalising",
         atol=1e-2,

@@ -12,7 +12,7 @@ from transfer_learning import (
     train_head,
 )
 
-from kata_helpers import assert_equal, assert_tensor
+from kata_helpers import assert_equal, assert_tensor, describe
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +139,23 @@ def test_freeze_backbone_leaves_gradients_to_the_head_only(pretrained):
 def test_param_groups_give_the_head_its_own_learning_rate(pretrained):
     model = fresh_copy(pretrained, 3)
     groups = param_groups(model, head_lr=1e-2, backbone_lr=1e-4)
+    what = "param_groups(model, head_lr=1e-2, backbone_lr=1e-4)"
+    assert isinstance(groups, list) and all(
+        isinstance(g, dict) and "params" in g for g in groups
+    ), f"{what} returned {describe(groups)}, expected a list of dicts with 'params' and 'lr'"
+    groups = [{**g, "params": list(g["params"])} for g in groups]  # a generator reads once
+    name_of = {id(p): name for name, p in model.named_parameters()}
+    seen, twice = set(), []
+    for group in groups:
+        for p in group["params"]:
+            if id(p) in seen:
+                twice.append(name_of.get(id(p), "a parameter not in the model"))
+            seen.add(id(p))
+    assert not twice, (
+        f"{what} put these parameters in more than one group: {twice[:4]} (an optimizer "
+        f"refuses that). Each parameter belongs to exactly one group: the head's (names "
+        f"starting with 'fc.') or the backbone's (every other name)"
+    )
     optimizer = torch.optim.SGD(groups, lr=0.5)
     lr_of = {}
     for group in optimizer.param_groups:
@@ -181,6 +198,14 @@ def test_train_head_fits_the_head_and_leaves_the_backbone_exactly_alone(pretrain
     )
     assert not torch.equal(model.fc.weight.detach(), head_before), (
         "train_head did not change the head"
+    )
+    with_grad = [
+        n for n, p in model.named_parameters() if not n.startswith("fc.") and p.grad is not None
+    ]
+    assert not with_grad, (
+        f"after train_head the backbone's parameters have gradients ({with_grad[:3]}...): every "
+        f"step ran backward through the whole network for nothing. Freeze the backbone first "
+        f"(freeze_backbone(model)), so that backward stops at the head"
     )
     assert losses[-1] < 0.5 * losses[0], (
         f"the loss went from {losses[0]:.3f} to {losses[-1]:.3f}: the head did not learn"

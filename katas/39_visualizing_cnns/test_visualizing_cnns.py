@@ -92,7 +92,7 @@ def test_feature_maps_remove_hooks_when_the_forward_fails():
     )
 
 
-@pytest.mark.parametrize("shape", [(4, 3, 3, 3), (2, 1, 5, 5)])
+@pytest.mark.parametrize("shape", [(4, 3, 3, 3), (2, 1, 5, 5)], ids=["4x3x3x3", "2x1x5x5"])
 def test_filters_become_channels_last_images_in_0_1(shape):
     weight = torch.randn(shape, generator=torch.Generator().manual_seed(6))
     flat = weight.flatten(1)
@@ -211,3 +211,99 @@ def test_save_figure_writes_a_png_and_closes_it(tmp_path):
             f"the figure is {png.width}×{png.height}; three panels side by side should be wider than tall"
         )
     assert_equal(plt.get_fignums(), [], call="plt.get_fignums() after save_figure (open figures)")
+
+
+def drawn_panels(monkeypatch, panels, titles, path):
+    """Call save_figure and return, for each axes of the figure it saved (left to right), its
+    title and the arrays of the images drawn in it."""
+    saved = []
+    original = matplotlib.figure.Figure.savefig
+
+    def recording_savefig(figure, *args, **kwargs):
+        saved.append(figure)
+        return original(figure, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", recording_savefig)
+    save_figure(panels, titles, path)
+    assert saved, "save_figure(...) saved no matplotlib figure (figure.savefig or plt.savefig)"
+    axes = sorted(saved[-1].axes, key=lambda axis: axis.get_position().x0)
+    return [(axis.get_title(), [image.get_array() for image in axis.get_images()]) for axis in axes]
+
+
+def test_save_figure_shows_each_panel_with_its_title(monkeypatch, tmp_path):
+    gen = torch.Generator().manual_seed(14)
+    panels = [torch.rand(6, 5, 3, generator=gen), torch.rand(6, 5, generator=gen)]
+    panels.append(torch.rand(4, 4, generator=gen))
+    titles = ["image", "saliency", "Grad-CAM"]
+    shown = drawn_panels(monkeypatch, panels, titles, tmp_path / "panels.png")
+    with_images = [(title, images) for title, images in shown if images]
+    assert [title for title, _ in with_images] == titles, (
+        f"the saved figure's axes, left to right, show images titled "
+        f"{[title for title, _ in with_images]} (of {len(shown)} axes), expected {titles}: one "
+        f"axis per panel, axis.imshow(panel) and axis.set_title(title)"
+    )
+    for (title, images), panel in zip(with_images, panels, strict=True):
+        drawn = torch.as_tensor(images[0].astype("float64"))
+        expected = panel.double()
+        assert tuple(drawn.shape) == tuple(expected.shape), (
+            f"the panel titled {title!r} shows an image of shape {tuple(drawn.shape)}, "
+            f"expected the panel's {tuple(expected.shape)}"
+        )
+        correlation = torch.corrcoef(torch.stack([drawn.flatten(), expected.flatten()]))[0, 1]
+        assert correlation > 0.99, (
+            f"the panel titled {title!r} does not show its own panel's values: draw the panels "
+            f"in the order given, each with its title"
+        )
+
+
+def test_every_result_is_plain_numbers_without_a_graph():
+    # The model's parameters require grad: every map returned must be detached from them.
+    model, image = small_cnn(), an_image(15)
+    maps = collect_feature_maps(model, {"conv": model[2]}, image[None])
+    results = {
+        "collect_feature_maps(...)['conv']": maps["conv"],
+        "filters_as_images(model[0].weight) (an nn.Parameter)": filters_as_images(model[0].weight),
+        "saliency_map(model, image, 0)": saliency_map(model, image, 0),
+        "grad_cam(model, model[2], image, 0)": grad_cam(model, model[2], image, 0),
+    }
+    graphed = [what for what, result in results.items() if result.requires_grad]
+    assert not graphed, (
+        f"these results still require grad, part of a graph back to the model's parameters: "
+        f"{graphed}. Return detached tensors (.detach()), for plotting and for memory"
+    )
+
+
+def test_saliency_of_an_image_that_requires_grad_leaves_it_alone():
+    model = small_cnn()
+    image = an_image(16).requires_grad_(True)
+    result = saliency_map(model, image, 1)
+    leaf = image.detach().clone().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(model(leaf[None])[0, 1], leaf)
+    assert_tensor(
+        result,
+        gradient.abs().amax(dim=0),
+        call="saliency_map(model, image that requires grad, 1)",
+    )
+    assert image.grad is None, (
+        "saliency_map wrote the caller's image.grad: take the gradient with respect to a "
+        "detached copy of the image (image.detach().clone().requires_grad_())"
+    )
+
+
+def test_save_figure_puts_the_panels_side_by_side_in_one_row(monkeypatch, tmp_path):
+    panels = [torch.rand(5, 5, generator=torch.Generator().manual_seed(s)) for s in range(3)]
+    saved = []
+    original = matplotlib.figure.Figure.savefig
+
+    def recording_savefig(figure, *args, **kwargs):
+        saved.append(figure)
+        return original(figure, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", recording_savefig)
+    save_figure(panels, ["a", "b", "c"], tmp_path / "row.png")
+    drawn = [axis for axis in saved[-1].axes if axis.get_images()]
+    rows = {round(axis.get_position().y0, 3) for axis in drawn}
+    assert len(drawn) == 3 and len(rows) == 1, (
+        f"save_figure drew {len(drawn)} panels on {len(rows)} rows: put the panels side by side, "
+        f"one row (plt.subplots(1, len(panels)))"
+    )

@@ -226,6 +226,29 @@ def test_load_trusted_leaves_the_global_allowlist_unchanged(tmp_path):
         torch.load(path, weights_only=True)
 
 
+class AllowedEarlier:
+    """A class the program had added to torch's global allowlist before calling load_trusted."""
+
+
+def test_load_trusted_keeps_what_the_global_allowlist_held_before(tmp_path):
+    _, path = trusted_checkpoint(tmp_path)
+    original = list(torch.serialization.get_safe_globals())
+    try:
+        torch.serialization.add_safe_globals([AllowedEarlier])
+        before = list(torch.serialization.get_safe_globals())
+        load_trusted(path, [TrainingConfig])
+        after = list(torch.serialization.get_safe_globals())
+        removed = [g for g in before if g not in after]
+        assert not removed, (
+            f"after load_trusted, torch's global allowlist lost {removed}: the program had "
+            f"allowed them before the call. Undo only this call's change (clearing the whole "
+            f"allowlist also drops what torch and the program had put there)."
+        )
+    finally:  # whatever load_trusted did, later tests see the allowlist of before this test
+        torch.serialization.clear_safe_globals()
+        torch.serialization.add_safe_globals(original)
+
+
 def test_load_trusted_refuses_a_class_that_is_not_allowed(tmp_path):
     _, good = trusted_checkpoint(tmp_path)
     load_trusted(good, [TrainingConfig])  # the allowed class loads

@@ -154,6 +154,27 @@ def test_distributed_loaders_shuffle_and_batch():
     )
 
 
+def test_distributed_loaders_shuffle_according_to_the_seed():
+    dataset = TensorDataset(torch.arange(16))
+    by_seed = {}
+    for seed in (0, 1, 2, 1):
+        got = shares([distributed_loader(dataset, 4, rank, 2, seed=seed) for rank in range(2)])
+        where = f"distributed_loader(16 samples, batch_size=4, rank, 2, seed={seed})"
+        assert sorted(got[0] + got[1]) == list(range(16)), (
+            f"{where}: the ranks' shares {got} overlap or miss samples: every rank must shuffle "
+            f"with the same permutation"
+        )
+        assert by_seed.setdefault(seed, got) == got, (
+            f"{where} twice gave {by_seed[seed]} then {got}: the order must depend on the seed "
+            f"(and the epoch) only"
+        )
+    for a, b in ((0, 1), (0, 2), (1, 2)):
+        assert by_seed[a] != by_seed[b], (
+            f"distributed_loader(16 samples, 4, rank, 2) gives the same shares {by_seed[a]} "
+            f"with seed={a} and seed={b}: the shuffle must follow `seed`"
+        )
+
+
 def test_start_epoch_reshuffles_every_rank_the_same_way():
     dataset = TensorDataset(torch.arange(12))
     loaders = [distributed_loader(dataset, 4, rank, 2, seed=0) for rank in range(2)]

@@ -45,6 +45,7 @@ def _train_worker(rank, world_size, steps, lr):
         optimizer.step()
         record["params"].append([p.detach().clone() for p in model.parameters()])
     record["exp_avg"] = optimizer.exp_avg.clone()
+    record["exp_avg_sq"] = optimizer.exp_avg_sq.clone()
     return record
 
 
@@ -115,10 +116,12 @@ _trained = {}
 
 def training():
     """Both ranks train the same 41-parameter MLP for 3 steps with ShardedAdam, each on half of
-    every batch; the reference is torch.optim.Adam on the whole batch, in one process. Run once
-    for both tests that read it (a failure is not kept: the next test runs it again)."""
+    every batch; the reference is torch.optim.Adam on the whole batch, in one process: its
+    parameters after each step, and its moments after the last, flattened in parameters()
+    order. Run once for the tests that read it (a failure is not kept: the next test runs it
+    again)."""
     if _trained:
-        return _trained["results"], _trained["expected"]
+        return _trained["results"], _trained["expected"], _trained["moments"]
     steps, lr = 3, 0.05
     results = run_ranks(_train_worker, steps, lr, world_size=WORLD_SIZE)
     model = mlp()
@@ -130,12 +133,16 @@ def training():
         nn.functional.mse_loss(model(inputs), targets).backward()
         optimizer.step()
         expected.append([p.detach().clone() for p in model.parameters()])
-    _trained.update(results=results, expected=expected)
-    return results, expected
+    moments = {
+        name: torch.cat([optimizer.state[p][name].reshape(-1) for p in model.parameters()])
+        for name in ("exp_avg", "exp_avg_sq")
+    }  # (41,) each
+    _trained.update(results=results, expected=expected, moments=moments)
+    return results, expected, moments
 
 
 def test_each_rank_keeps_adam_state_for_its_slice_only():
-    results, _ = training()
+    results, _, _ = training()
     sizes = []
     for rank, result in enumerate(results):
         start, end = shard_bounds(41, rank, WORLD_SIZE)
@@ -150,7 +157,7 @@ def test_each_rank_keeps_adam_state_for_its_slice_only():
 
 
 def test_sharded_adam_equals_unsharded_adam_step_by_step():
-    results, expected = training()
+    results, expected, _ = training()
     names = [name for name, _ in mlp().named_parameters()]
     for rank, result in enumerate(results):
         for step, (params, reference) in enumerate(zip(result["params"], expected, strict=True)):
@@ -161,3 +168,19 @@ def test_sharded_adam_equals_unsharded_adam_step_by_step():
                     call=f"rank {rank}'s {name} after ShardedAdam step {step + 1} "
                     f"(vs torch.optim.Adam on the whole batch)",
                 )
+
+
+def test_each_rank_s_moments_are_its_slice_of_adam_s_on_the_averaged_gradient():
+    """Adam barely feels a gradient's scale (it divides exp_avg by the root of exp_avg_sq), so
+    the parameters alone hardly tell summed gradients from averaged ones: the moments do."""
+    results, _, moments = training()
+    for rank, result in enumerate(results):
+        start, end = shard_bounds(41, rank, WORLD_SIZE)
+        for name, full in moments.items():
+            assert_tensor(
+                result[name],
+                full[start:end],
+                call=f"rank {rank}'s ShardedAdam.{name} after 3 steps (vs torch.optim.Adam's "
+                f"{name} on the whole batch, flattened, [{start}:{end}]): Adam's gradient is "
+                f"the average over the ranks, not their sum",
+            )

@@ -1,12 +1,15 @@
 """The tests launch this kata's script with torchrun (kata_distributed.run_torchrun): two ranks
 on gloo, each running fsdp_and_torchrun.main, then check the files it wrote against one process
-training the same model on the whole batches."""
+training the same model on the whole batches. Which modules are FSDP units is checked in this
+process, in a process group of one rank."""
 
 import fsdp_and_torchrun
 import pytest
 import torch
-from fsdp_and_torchrun import build_model, make_batches
+import torch.distributed as dist
+from fsdp_and_torchrun import build_model, make_batches, shard_model
 from torch import nn
+from torch.distributed.fsdp import FSDPModule
 
 from kata_distributed import run_torchrun
 from kata_helpers import assert_tensor
@@ -81,6 +84,24 @@ def test_each_rank_holds_a_one_over_world_dtensor_shard_of_every_parameter(tmp_p
                 f"rank {rank} holds a {info['local_shape']} piece of {name} {tuple(p.shape)}, "
                 f"expected {expected}: dim-0 shard {rank} of 2 ({info['placements']})"
             )
+
+
+def test_each_linear_layer_is_its_own_fsdp_unit_under_the_root():
+    """Which modules fully_shard made FSDP units does not depend on the number of ranks: checked
+    here, in this process, in a process group of one gloo rank (no spawn, no torchrun)."""
+    dist.init_process_group("gloo", store=dist.HashStore(), rank=0, world_size=1)
+    try:
+        model = shard_model(build_model(), torch.device("cpu"))
+        units = sorted(name for name, m in model.named_modules() if isinstance(m, FSDPModule))
+    finally:
+        dist.destroy_process_group()
+    expected = ["", "0", "2", "4"]  # the root, then build_model()'s three Linear layers
+    assert units == expected, (
+        f"after shard_model(build_model(), cpu) the FSDP units (the modules fully_shard was "
+        f"applied to, by name; '' is the root) are {units}, expected {expected}: fully_shard "
+        f"each nn.Linear, then the whole model, so that each layer is gathered just before it "
+        f"computes and freed just after"
+    )
 
 
 def test_torchrun_training_equals_one_process_on_the_whole_batches(tmp_path_factory):
